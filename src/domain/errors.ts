@@ -1,0 +1,79 @@
+import type { GroupKind, GroupNameRule } from './groups.ts';
+import type { UserRefPart, UserRefRule } from './users.ts';
+import { quote } from './quote.ts';
+
+/**
+ * Base class of every fs-pickup error. `code` is stable (safe to switch on, log and document); the message is
+ * for people and may change. Codes:
+ * - FSP_ERR_INVALID_GROUP_NAME: a call/pickup group name breaks a rule of the spec
+ * - FSP_ERR_INVALID_GROUP_LIST: a call/pickup group field is too long or has an empty entry
+ * - FSP_ERR_INVALID_USER: a user reference (extension@domain) is malformed
+ */
+export abstract class FsPickupError extends Error {
+  abstract readonly code: string;
+
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A group name in a call or pickup group field breaks one of the spec's naming rules. */
+export class InvalidGroupNameError extends FsPickupError {
+  readonly code = 'FSP_ERR_INVALID_GROUP_NAME';
+  /** Which field the name was entered in. */
+  readonly kind: GroupKind;
+  /** The offending name, trimmed. */
+  readonly entry: string;
+  readonly rule: GroupNameRule;
+  /** For 'invalid-character': the first character that is not allowed. */
+  readonly found: string | undefined;
+
+  /** `reason` states the rule in words; `found` is appended quoted. */
+  constructor(kind: GroupKind, entry: string, rule: GroupNameRule, reason: string, found?: string) {
+    super(`${kind} group ${quote(entry)} is invalid: ${withFound(reason, found)}`);
+    this.kind = kind;
+    this.entry = entry;
+    this.rule = rule;
+    this.found = found;
+  }
+}
+
+/** A call or pickup group field as a whole is invalid (too long, or an empty entry between commas). */
+export class InvalidGroupListError extends FsPickupError {
+  readonly code = 'FSP_ERR_INVALID_GROUP_LIST';
+  readonly kind: GroupKind;
+  /** The field as entered. */
+  readonly field: string;
+  readonly rule: 'too-long' | 'empty-entry';
+
+  /** `reason` states the rule in words. */
+  constructor(kind: GroupKind, field: string, rule: 'too-long' | 'empty-entry', reason: string) {
+    super(`${kind} groups ${quote(field)} are invalid: ${reason}`);
+    this.kind = kind;
+    this.field = field;
+    this.rule = rule;
+  }
+}
+
+/** A user reference ("extension@domain") or one of its parts is malformed. */
+export class InvalidUserRefError extends FsPickupError {
+  readonly code = 'FSP_ERR_INVALID_USER';
+  /** Which part is wrong: the whole reference, its extension or its domain. */
+  readonly part: UserRefPart;
+  /** The offending part as given. */
+  readonly value: string;
+  readonly rule: UserRefRule;
+
+  /** `reason` states the rule in words; `found` is appended quoted. */
+  constructor(part: UserRefPart, value: string, rule: UserRefRule, reason: string, found?: string) {
+    super(`${part} ${quote(value)} is invalid: ${withFound(reason, found)}`);
+    this.part = part;
+    this.value = value;
+    this.rule = rule;
+  }
+}
+
+function withFound(reason: string, found: string | undefined): string {
+  return found === undefined ? reason : `${reason} (found ${quote(found)})`;
+}

@@ -1,0 +1,137 @@
+import type { EslEvent } from './event.ts';
+
+/**
+ * What a channel event means for call pickup, in FreeSWITCH-neutral terms. Values are exactly what the
+ * switch sent: user names and the dialled string are untrusted and must be validated by the consumer.
+ */
+export type ChannelFact =
+  /** An outbound leg rings a directory user on behalf of a caller's (A) leg. */
+  | {
+      readonly kind: 'leg-ringing';
+      readonly legUuid: string;
+      readonly callUuid: string;
+      readonly extension: string;
+      readonly domain: string;
+      readonly callerNumber: string;
+      readonly callerName: string;
+      readonly sequence: number;
+    }
+  /** That leg stopped ringing: its phone answered, or it hung up (cancelled, picked off, timed out…). */
+  | {
+      readonly kind: 'leg-stopped';
+      readonly legUuid: string;
+      readonly callUuid: string;
+      readonly extension: string;
+      readonly domain: string;
+      readonly reason: 'answered' | 'hangup';
+      readonly cause: string;
+      readonly sequence: number;
+    }
+  /** The caller's leg hung up: whatever it still rings is over. */
+  | { readonly kind: 'call-ended'; readonly callUuid: string; readonly domain: string; readonly cause: string; readonly sequence: number }
+  /** A phone dialled the pickup code and waits, parked, for the controller (our dialplan marks the channel). */
+  | {
+      readonly kind: 'pickup-parked';
+      readonly pickerUuid: string;
+      readonly dialled: string;
+      /** Directory identity from SIP digest authentication; absent when the channel did not authenticate. */
+      readonly userName: string | undefined;
+      readonly domainName: string | undefined;
+      readonly sequence: number;
+    }
+  /** A bridge formed (after an intercept: A = picker, B = caller's leg). */
+  | { readonly kind: 'bridged'; readonly aUuid: string; readonly bUuid: string; readonly sequence: number };
+
+/** The channel variable our dialplan sets on a pickup request before parking it (freeswitch-conf/). */
+export const PICKUP_REQUEST_VARIABLE = 'fs_pickup_request';
+
+/** The events the controller subscribes to: nothing else is needed to track ringing calls and run pickups. */
+export const CONTROLLER_EVENTS = Object.freeze([
+  'CHANNEL_CREATE',
+  'CHANNEL_PROGRESS',
+  'CHANNEL_PROGRESS_MEDIA',
+  'CHANNEL_ANSWER',
+  'CHANNEL_HANGUP',
+  'CHANNEL_BRIDGE',
+  'CHANNEL_PARK',
+  'CHANNEL_EXECUTE_COMPLETE',
+  'BACKGROUND_JOB',
+  'HEARTBEAT',
+]);
+
+const RINGING_EVENTS = new Set(['CHANNEL_CREATE', 'CHANNEL_PROGRESS', 'CHANNEL_PROGRESS_MEDIA']);
+
+/** Maps one event to its pickup meaning, or undefined when it has none. Pure; tested on captured frames. */
+export function channelFactOf(event: EslEvent): ChannelFact | undefined {
+  const h = event.headers;
+  const sequence = Number(h['Event-Sequence'] ?? 0);
+  switch (event.name) {
+    case 'CHANNEL_PARK': {
+      if (h[`variable_${PICKUP_REQUEST_VARIABLE}`] !== 'true') return undefined;
+      const pickerUuid = h['Unique-ID'];
+      if (!pickerUuid) return undefined;
+      return {
+        kind: 'pickup-parked',
+        pickerUuid,
+        dialled: h['Caller-Destination-Number'] ?? '',
+        userName: nonEmpty(h.variable_user_name),
+        domainName: nonEmpty(h.variable_domain_name),
+        sequence,
+      };
+    }
+    case 'CHANNEL_BRIDGE': {
+      const aUuid = h['Bridge-A-Unique-ID'];
+      const bUuid = h['Bridge-B-Unique-ID'];
+      return aUuid && bUuid ? { kind: 'bridged', aUuid, bUuid, sequence } : undefined;
+    }
+    default:
+      return legFactOf(event, sequence);
+  }
+}
+
+function legFactOf(event: EslEvent, sequence: number): ChannelFact | undefined {
+  const h = event.headers;
+  const uuid = h['Unique-ID'];
+  // The user endpoint sets dialed_user/dialed_domain on the leg it rings (mod_dptools user_outgoing_channel);
+  // it also sets them on the caller's leg, which is inbound.
+  const extension = h.variable_dialed_user;
+  const domain = h.variable_dialed_domain;
+  if (!uuid || !extension || !domain) return undefined;
+  if (h['Call-Direction'] === 'inbound') {
+    return event.name === 'CHANNEL_HANGUP' ? { kind: 'call-ended', callUuid: uuid, domain, cause: h['Hangup-Cause'] ?? '', sequence } : undefined;
+  }
+  // A ringing leg names its caller's leg; the caller's leg names nobody until bridged (captures README).
+  const callUuid = h['Other-Leg-Unique-ID'] ?? h.variable_signal_bond;
+  if (!callUuid || callUuid === uuid) return undefined;
+  if (RINGING_EVENTS.has(event.name)) {
+    const answerState = h['Answer-State'];
+    if (answerState !== 'ringing' && answerState !== 'early') return undefined;
+    return {
+      kind: 'leg-ringing',
+      legUuid: uuid,
+      callUuid,
+      extension,
+      domain,
+      callerNumber: h['Caller-Caller-ID-Number'] ?? '',
+      callerName: h['Caller-Caller-ID-Name'] ?? '',
+      sequence,
+    };
+  }
+  if (event.name === 'CHANNEL_ANSWER' || event.name === 'CHANNEL_HANGUP') {
+    return {
+      kind: 'leg-stopped',
+      legUuid: uuid,
+      callUuid,
+      extension,
+      domain,
+      reason: event.name === 'CHANNEL_ANSWER' ? 'answered' : 'hangup',
+      cause: h['Hangup-Cause'] ?? '',
+      sequence,
+    };
+  }
+  return undefined;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}

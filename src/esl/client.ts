@@ -1,0 +1,289 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { EslCommandError, EslUnavailableError } from './errors.ts';
+import type { EslEvent } from './event.ts';
+import { type ModeslHandle, openModeslConnection } from './modesl-connection.ts';
+import { PendingSet } from './pending.ts';
+import { assertChannelUuid, assertSafeText } from './safe-args.ts';
+
+/** How to reach one FreeSWITCH event socket and what to listen to. */
+export interface EslClientOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly password: string;
+  /** Event names to subscribe to (json format). Only what the controller needs: FreeSWITCH sends ~50 per call. */
+  readonly events: readonly string[];
+  readonly logger: Logger;
+  readonly commandTimeoutMs?: number;
+  readonly connectTimeoutMs?: number;
+  /** No frame at all for this long (HEARTBEAT comes every 20 s) = the connection is dead. */
+  readonly livenessTimeoutMs?: number;
+  readonly reconnectInitialDelayMs?: number;
+  readonly reconnectMaxDelayMs?: number;
+}
+
+/** A dialplan application run on a channel through `sendmsg`. */
+export interface ExecuteRequest {
+  readonly app: string;
+  readonly arg?: string;
+  /** Hold the channel's next queued message until this app finishes (a tone before a hangup, capture 14c3). */
+  readonly eventLock?: boolean;
+}
+
+const DEFAULTS = Object.freeze({
+  commandTimeoutMs: 5_000,
+  connectTimeoutMs: 5_000,
+  livenessTimeoutMs: 65_000,
+  reconnectInitialDelayMs: 200,
+  reconnectMaxDelayMs: 10_000,
+});
+
+type State = 'idle' | 'connecting' | 'ready' | 'stopped';
+
+/**
+ * A typed, promise-based, self-reconnecting client for one FreeSWITCH inbound event socket.
+ * - every command has a timeout and is rejected when the connection is lost;
+ * - `api` runs as `bgapi` with our own Job-UUID, so a slow API call never blocks other replies;
+ * - `sendmsg` goes through the reply queue (modesl's `execute` does not, and shifts every later reply);
+ * - after each (re)connect the subscription is re-applied and `ready` listeners run (the tracker resyncs there);
+ * - a listener that throws or rejects is logged, never allowed to reach the socket.
+ */
+export class EslClient {
+  private readonly settings: Required<Omit<EslClientOptions, 'logger'>>;
+  private readonly log: Logger;
+  private state: State = 'idle';
+  private handle: ModeslHandle | undefined;
+  private attempt = 0;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private readonly pending = new PendingSet();
+  private readonly jobWaiters = new Map<string, (body: string) => void>();
+  private readonly executeWaiters = new Map<string, (event: EslEvent) => void>();
+  private readonly eventListeners: Array<(event: EslEvent) => unknown> = [];
+  private readonly readyListeners: Array<() => unknown> = [];
+  private readonly disconnectListeners: Array<(reason: string) => unknown> = [];
+
+  constructor(options: EslClientOptions) {
+    const { logger, ...rest } = options;
+    this.settings = { ...DEFAULTS, ...rest };
+    // The password never reaches a log line.
+    this.log = logger.child({ module: 'esl', esl: `${options.host}:${options.port}` });
+  }
+
+  /** Connects, and keeps reconnecting until stop(). */
+  start(): void {
+    if (this.state !== 'idle') return;
+    this.connect();
+  }
+
+  /** Closes the connection for good and rejects whatever is still waiting. */
+  async stop(): Promise<void> {
+    this.state = 'stopped';
+    clearTimeout(this.reconnectTimer);
+    const socket = this.handle?.socket;
+    this.pending.rejectAll(new EslUnavailableError('ESL client stopped'));
+    if (socket && !socket.destroyed) {
+      await new Promise<void>((resolve) => {
+        socket.once('close', () => resolve());
+        socket.end('exit\n\n');
+        setTimeout(() => socket.destroy(), 500).unref();
+      });
+    }
+  }
+
+  /** True between a completed (re)subscription and the next disconnect. */
+  get isReady(): boolean {
+    return this.state === 'ready';
+  }
+
+  onEvent(listener: (event: EslEvent) => unknown): void {
+    this.eventListeners.push(listener);
+  }
+
+  /** Runs after every successful connect + subscribe, the first one included. */
+  onReady(listener: () => unknown): void {
+    this.readyListeners.push(listener);
+  }
+
+  onDisconnected(listener: (reason: string) => unknown): void {
+    this.disconnectListeners.push(listener);
+  }
+
+  /** Runs an API command (as bgapi) and resolves with its output, e.g. `show channels as json`. */
+  async api(command: string, timeoutMs = this.settings.commandTimeoutMs): Promise<string> {
+    assertSafeText(command, 'api command');
+    const jobUuid = randomUUID();
+    const wait = this.pending.add<string>(timeoutMs, () => new EslUnavailableError(`api "${command}" timed out after ${timeoutMs} ms`));
+    wait.promise.catch(() => undefined); // awaited below; this only stops an early rejection from going unhandled
+    this.jobWaiters.set(jobUuid, wait.resolve);
+    try {
+      const reply = await this.command(`bgapi ${command}`, { 'Job-UUID': jobUuid }).catch((error: Error) => {
+        wait.reject(error);
+        throw error;
+      });
+      if (!reply.startsWith('+OK')) wait.reject(new EslCommandError(`bgapi ${command}`, reply));
+      return await wait.promise;
+    } finally {
+      this.jobWaiters.delete(jobUuid);
+    }
+  }
+
+  /**
+   * Queues a dialplan app on a channel. Resolves when FreeSWITCH accepted it (`+OK` only means queued) with a
+   * promise of its CHANNEL_EXECUTE_COMPLETE, matched by the Event-UUID we send (it returns as Application-UUID).
+   */
+  async execute(uuid: string, request: ExecuteRequest, completeTimeoutMs = this.settings.commandTimeoutMs): Promise<{ completed: Promise<EslEvent> }> {
+    const eventUuid = randomUUID();
+    const headers: Record<string, string> = {
+      'call-command': 'execute',
+      'execute-app-name': assertSafeText(request.app, 'application name'),
+      'Event-UUID': eventUuid,
+    };
+    if (request.arg !== undefined) headers['execute-app-arg'] = assertSafeText(request.arg, 'application argument');
+    if (request.eventLock) headers['event-lock'] = 'true';
+    const wait = this.pending.add<EslEvent>(completeTimeoutMs, () => new EslUnavailableError(`${request.app} on ${uuid} did not complete within ${completeTimeoutMs} ms`));
+    this.executeWaiters.set(eventUuid, wait.resolve);
+    const completed = wait.promise.finally(() => this.executeWaiters.delete(eventUuid));
+    // Nobody may be listening yet; a rejection must not become an unhandled one.
+    completed.catch(() => undefined);
+    try {
+      await this.sendmsg(uuid, headers);
+    } catch (error) {
+      wait.reject(error as Error);
+      throw error;
+    }
+    return { completed };
+  }
+
+  /** Hangs a channel up with a cause, through its message queue (after anything queued with event-lock). */
+  async hangup(uuid: string, cause: string): Promise<void> {
+    await this.sendmsg(uuid, { 'call-command': 'hangup', 'hangup-cause': assertSafeText(cause, 'hangup cause') });
+  }
+
+  /** Fires an event into FreeSWITCH (`sendevent`); resolves with the new Event-UUID. */
+  async sendEvent(name: string, headers: Readonly<Record<string, string>>): Promise<string> {
+    assertSafeText(name, 'event name');
+    for (const [key, value] of Object.entries(headers)) assertSafeText(`${key}${value}`, 'event header');
+    const reply = await this.command(`sendevent ${name}`, { ...headers });
+    if (!reply.startsWith('+OK')) throw new EslCommandError(`sendevent ${name}`, reply);
+    return reply.slice(4).trim();
+  }
+
+  private async sendmsg(uuid: string, headers: Record<string, string>): Promise<void> {
+    assertChannelUuid(uuid);
+    const reply = await this.command(`sendmsg ${uuid}`, headers);
+    if (!reply.startsWith('+OK')) throw new EslCommandError(`sendmsg ${uuid}`, reply);
+  }
+
+  /** Sends one command and waits for its command/reply, bounded by the command timeout. */
+  private command(line: string, headers?: Record<string, string>): Promise<string> {
+    const handle = this.handle;
+    if (this.state !== 'ready' || !handle) return Promise.reject(new EslUnavailableError(`not connected to FreeSWITCH (${line.split(' ')[0]})`));
+    return this.sendOn(handle, line, headers);
+  }
+
+  private sendOn(handle: ModeslHandle, line: string, headers?: Record<string, string>): Promise<string> {
+    const timeoutMs = this.settings.commandTimeoutMs;
+    const wait = this.pending.add<string>(timeoutMs, () => new EslUnavailableError(`no reply to "${line.split(' ')[0]}" within ${timeoutMs} ms`));
+    handle.sendRecv(line, headers).then(wait.resolve, wait.reject);
+    return wait.promise;
+  }
+
+  private connect(): void {
+    this.state = 'connecting';
+    const { host, port, password } = this.settings;
+    let reason = 'connection closed';
+    const handle = openModeslConnection(host, port, password, {
+      onEvent: (event) => {
+        liveness.refresh();
+        this.dispatch(event);
+      },
+      onProtocolError: (error) => {
+        reason = `protocol error: ${error.message}`;
+        this.log.error({ err: error }, 'unparseable data from FreeSWITCH; resetting the connection');
+      },
+      onFrameError: (error) => this.log.warn({ err: error }, 'dropped an unusable frame from FreeSWITCH'),
+    });
+    this.handle = handle;
+    const connectTimer = setTimeout(() => {
+      reason = `not ready within ${this.settings.connectTimeoutMs} ms`;
+      handle.socket.destroy();
+    }, this.settings.connectTimeoutMs);
+    const liveness = setTimeout(() => {
+      reason = `nothing received for ${this.settings.livenessTimeoutMs} ms`;
+      handle.socket.destroy();
+    }, this.settings.livenessTimeoutMs);
+    handle.socket.on('data', () => liveness.refresh());
+    handle.socket.on('error', (error) => {
+      reason = error.message;
+    });
+    handle.on('auth-failed', () => {
+      reason = 'authentication failed';
+      this.log.error('FreeSWITCH refused the event-socket password (check FSP_ESL_PASSWORD)');
+    });
+    handle.on('authenticated', () => {
+      this.subscribe(handle).then(
+        () => {
+          clearTimeout(connectTimer);
+          if (this.handle !== handle || this.state === 'stopped') return;
+          this.state = 'ready';
+          this.attempt = 0;
+          this.log.info({ events: this.settings.events.length }, 'connected to FreeSWITCH');
+          for (const listener of this.readyListeners) this.invoke('ready', listener);
+        },
+        (error: Error) => {
+          reason = `subscription failed: ${error.message}`;
+          handle.socket.destroy();
+        },
+      );
+    });
+    handle.socket.once('close', () => {
+      clearTimeout(connectTimer);
+      clearTimeout(liveness);
+      this.onClosed(handle, reason);
+    });
+  }
+
+  private async subscribe(handle: ModeslHandle): Promise<void> {
+    const reply = await this.sendOn(handle, `event json ${this.settings.events.join(' ')}`);
+    if (!reply.startsWith('+OK')) throw new EslCommandError('event json', reply);
+  }
+
+  private onClosed(handle: ModeslHandle, reason: string): void {
+    if (this.handle !== handle) return;
+    const wasReady = this.state === 'ready';
+    this.handle = undefined;
+    this.pending.rejectAll(new EslUnavailableError(`connection to FreeSWITCH lost: ${reason}`));
+    if (this.state === 'stopped') return;
+    this.state = 'connecting';
+    if (wasReady) {
+      this.log.warn({ reason }, 'lost the FreeSWITCH connection');
+      for (const listener of this.disconnectListeners) this.invoke('disconnected', listener, reason);
+    }
+    const base = Math.min(this.settings.reconnectMaxDelayMs, this.settings.reconnectInitialDelayMs * 2 ** this.attempt);
+    const delay = Math.round(base / 2 + (Math.random() * base) / 2);
+    this.attempt = Math.min(this.attempt + 1, 30);
+    this.log.info({ reason, delayMs: delay, attempt: this.attempt }, 'reconnecting to FreeSWITCH');
+    this.reconnectTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  private dispatch(event: EslEvent): void {
+    if (event.name === 'BACKGROUND_JOB') {
+      const waiter = this.jobWaiters.get(event.headers['Job-UUID'] ?? '');
+      if (waiter) waiter(event.body);
+    } else if (event.name === 'CHANNEL_EXECUTE_COMPLETE') {
+      const waiter = this.executeWaiters.get(event.headers['Application-UUID'] ?? '');
+      if (waiter) waiter(event);
+    }
+    for (const listener of this.eventListeners) this.invoke('event', listener, event);
+  }
+
+  /** Calls a listener so that neither a throw nor a rejection can escape into the socket handler. */
+  private invoke<A extends unknown[]>(kind: string, listener: (...args: A) => unknown, ...args: A): void {
+    try {
+      const result = listener(...args);
+      if (result instanceof Promise) result.catch((error: unknown) => this.log.error({ err: error, listener: kind }, 'ESL listener failed'));
+    } catch (error) {
+      this.log.error({ err: error, listener: kind }, 'ESL listener failed');
+    }
+  }
+}

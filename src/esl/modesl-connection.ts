@@ -1,0 +1,98 @@
+import modesl from 'modesl';
+import type { Socket } from 'node:net';
+import { decodeEvent, type EslEvent, isEventFrame } from './event.ts';
+import { type EslFrame, FrameParser } from './frame-parser.ts';
+
+/** Where a connection delivers what it reads. Called synchronously from the socket's data handler. */
+export interface FrameSink {
+  /** A decoded event (channel events, BACKGROUND_JOB, HEARTBEAT…). */
+  onEvent(event: EslEvent): void;
+  /** The stream cannot be framed any more; the socket is destroyed right after. */
+  onProtocolError(error: Error): void;
+  /** One frame could not be used (bad event body, or a modesl handler threw); the stream goes on. */
+  onFrameError(error: Error): void;
+}
+
+/**
+ * modesl's Connection with our framer in place of modesl's Parser. modesl still does the handshake (`auth`)
+ * and matches command replies to callers (`sendRecv`, FIFO); events go straight to the sink as EslEvents.
+ * This removes modesl's process-crash paths (`decodeURIComponent` on outer headers, exceptions thrown from
+ * listeners inside the socket's data handler) and its quadratic re-buffering of large replies.
+ */
+class FramedConnection extends modesl.Connection {
+  constructor(
+    host: string,
+    port: number,
+    password: string,
+    private readonly sink: FrameSink,
+  ) {
+    super(host, port, password);
+  }
+
+  override _onConnect(): void {
+    const socket = this.socket as Socket;
+    const parser = new FrameParser();
+    socket.on('data', (chunk: Buffer) => {
+      let frames: EslFrame[];
+      try {
+        frames = parser.push(chunk);
+      } catch (error) {
+        this.sink.onProtocolError(error as Error);
+        socket.destroy();
+        return;
+      }
+      for (const frame of frames) this.dispatch(frame);
+    });
+    this.connecting = false;
+    this.on('esl::event::auth::request', () => this.auth());
+  }
+
+  private dispatch(frame: EslFrame): void {
+    try {
+      if (isEventFrame(frame)) {
+        this.sink.onEvent(decodeEvent(frame));
+        return;
+      }
+      const event = new modesl.Event({ ...frame.headers }, frame.body);
+      // modesl's own parser adds these; its auth() reads Modesl-Reply-OK.
+      const reply = frame.headers['Reply-Text'];
+      if (reply?.startsWith('+OK')) event.addHeader('Modesl-Reply-OK', reply.slice(4));
+      else if (reply?.startsWith('-ERR')) event.addHeader('Modesl-Reply-ERR', reply.slice(5));
+      this._onEvent(event, { ...frame.headers }, frame.body);
+    } catch (error) {
+      this.sink.onFrameError(error as Error);
+    }
+  }
+}
+
+/** The handle the ESL client keeps on one TCP connection. */
+export interface ModeslHandle {
+  readonly socket: Socket;
+  /** Sends a command and resolves with FreeSWITCH's command/reply text (modesl's FIFO matching). */
+  sendRecv(command: string, headers?: Record<string, string>): Promise<string>;
+  on(event: 'authenticated' | 'auth-failed' | 'disconnect-notice', listener: () => void): void;
+}
+
+/** Opens one inbound ESL connection. The only place in the project that touches modesl. */
+export function openModeslConnection(host: string, port: number, password: string, sink: FrameSink): ModeslHandle {
+  const connection = new FramedConnection(host, port, password, sink);
+  const socket = connection.socket as Socket;
+  // modesl re-emits socket errors; without a listener EventEmitter2 would throw them. The client watches `close`.
+  connection.on('error', () => undefined);
+  return {
+    socket,
+    sendRecv(command, headers) {
+      return new Promise((resolve) => {
+        connection.sendRecv(command, headers ?? null, (reply) => resolve(reply.getHeader('Reply-Text') ?? ''));
+      });
+    },
+    on(event, listener) {
+      const name = {
+        authenticated: 'esl::event::auth::success',
+        'auth-failed': 'esl::event::auth::fail',
+        'disconnect-notice': 'esl::event::disconnect::notice',
+      }[event];
+      connection.on(name, listener);
+    },
+  };
+}

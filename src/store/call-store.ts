@@ -1,0 +1,189 @@
+import type { Cluster, Redis } from 'ioredis';
+import type { ClaimStrategy } from '../domain/candidates.ts';
+import { StoreReplyError } from './errors.ts';
+import type { Keys } from './keys.ts';
+import { runScript } from './scripts.ts';
+
+/** A leg that rings a directory user on behalf of a caller's leg (the call). */
+export interface RingingLeg {
+  readonly legUuid: string;
+  readonly callUuid: string;
+  readonly extension: string;
+  readonly domain: string;
+  readonly node: string;
+  readonly callerNumber: string;
+  readonly callerName: string;
+}
+
+/** A call a picker now holds the claim on. */
+export interface ClaimedCall {
+  readonly callUuid: string;
+  readonly domain: string;
+  readonly node: string;
+  readonly callerNumber: string;
+  readonly callerName: string;
+  readonly startedAt: number;
+  readonly callGroups: readonly string[];
+}
+
+/** What the store holds about one ringing call. */
+export interface StoredCall {
+  readonly callUuid: string;
+  readonly node: string;
+  readonly state: 'ringing' | 'claimed';
+  readonly claimedBy: string;
+  readonly startedAt: number;
+  readonly updatedAt: number;
+  readonly callGroups: readonly string[];
+  readonly legs: Readonly<Record<string, string>>;
+}
+
+/** Where to look for candidates. */
+export type CandidateIndex = { readonly group: string } | { readonly extension: string };
+
+export interface CallStoreSettings {
+  /** A ringing call with no event for this long is dropped by Redis itself. */
+  readonly callTtlSeconds: number;
+  /** How long an ended leg or call stays remembered against late events. */
+  readonly tombstoneTtlSeconds: number;
+  /** A claim not finished or released within this time is offered again. */
+  readonly claimLifetimeMs: number;
+}
+
+export const DEFAULT_CALL_STORE_SETTINGS: CallStoreSettings = Object.freeze({
+  callTtlSeconds: 4 * 3600,
+  tombstoneTtlSeconds: 600,
+  claimLifetimeMs: 15_000,
+});
+
+const RING_OUTCOMES = { 1: 'added', 0: 'known', [-1]: 'ended' } as const;
+const STOP_OUTCOMES = { 2: 'call-ended', 1: 'leg-removed', 0: 'unknown' } as const;
+
+/** Ringing calls, their indexes and claims in Redis. Every mutation is one Lua script on one domain's slot. */
+export class CallStore {
+  private readonly settings: CallStoreSettings;
+
+  constructor(
+    private readonly redis: Redis | Cluster,
+    private readonly keys: Keys,
+    settings: Partial<CallStoreSettings> = {},
+    private readonly now: () => number = Date.now,
+  ) {
+    this.settings = { ...DEFAULT_CALL_STORE_SETTINGS, ...settings };
+  }
+
+  /** Records that a leg rings; returns whether it was new and the call's call groups now. */
+  async addRingingLeg(leg: RingingLeg): Promise<{ outcome: 'added' | 'known' | 'ended'; callGroups: string[] }> {
+    const reply = await runScript(this.redis, 'ringLeg', this.callKeys(leg.domain, leg.callUuid), [
+      leg.legUuid,
+      leg.extension,
+      leg.callUuid,
+      leg.node,
+      leg.callerNumber,
+      leg.callerName,
+      this.now(),
+      this.settings.callTtlSeconds,
+    ]);
+    if (!Array.isArray(reply) || reply.length !== 2) throw new StoreReplyError(`ringLeg replied ${JSON.stringify(reply)}`);
+    const outcome = RING_OUTCOMES[reply[0] as keyof typeof RING_OUTCOMES];
+    if (!outcome) throw new StoreReplyError(`ringLeg replied code ${String(reply[0])}`);
+    if (outcome === 'added') await this.redis.sadd(this.keys.nodeCalls(leg.node), `${leg.domain} ${leg.callUuid}`);
+    return { outcome, callGroups: splitGroups(String(reply[1])) };
+  }
+
+  /** A leg stopped ringing; when it was the last one the call is gone. */
+  async removeLeg(domain: string, callUuid: string, legUuid: string, node: string): Promise<'call-ended' | 'leg-removed' | 'unknown'> {
+    const reply = await runScript(this.redis, 'stopLeg', this.callKeys(domain, callUuid), [
+      legUuid,
+      callUuid,
+      this.now(),
+      this.settings.callTtlSeconds,
+      this.settings.tombstoneTtlSeconds,
+    ]);
+    const outcome = STOP_OUTCOMES[reply as keyof typeof STOP_OUTCOMES];
+    if (!outcome) throw new StoreReplyError(`stopLeg replied ${JSON.stringify(reply)}`);
+    if (outcome === 'call-ended') await this.redis.srem(this.keys.nodeCalls(node), `${domain} ${callUuid}`);
+    return outcome;
+  }
+
+  /** Ends a call for pickup purposes (caller gone, picked up, or no longer pickable). True if it was known. */
+  async endCall(domain: string, callUuid: string, node: string): Promise<boolean> {
+    const reply = await runScript(this.redis, 'endCall', this.callKeys(domain, callUuid), [callUuid, this.settings.tombstoneTtlSeconds]);
+    if (reply !== 0 && reply !== 1) throw new StoreReplyError(`endCall replied ${JSON.stringify(reply)}`);
+    await this.redis.srem(this.keys.nodeCalls(node), `${domain} ${callUuid}`);
+    return reply === 1;
+  }
+
+  /** Atomically claims one pickable call of the index for `pickerUuid`, or resolves undefined if none is left. */
+  async claim(domain: string, index: CandidateIndex, pickerUuid: string, strategy: ClaimStrategy, random: number): Promise<ClaimedCall | undefined> {
+    const indexKey = 'group' in index ? this.keys.groupIndex(domain, index.group) : this.keys.extensionIndex(domain, index.extension);
+    const reply = await runScript(this.redis, 'claimCall', [indexKey, this.keys.domainBase(domain)], [
+      pickerUuid,
+      strategy,
+      random,
+      this.now(),
+      this.settings.claimLifetimeMs,
+      this.settings.callTtlSeconds,
+    ]);
+    if (reply === null) return undefined;
+    if (!Array.isArray(reply) || reply.length !== 6) throw new StoreReplyError(`claimCall replied ${JSON.stringify(reply)}`);
+    const [callUuid, node, callerNumber, callerName, startedAt, groups] = reply.map(String) as [string, string, string, string, string, string];
+    return { callUuid, domain, node, callerNumber, callerName, startedAt: Number(startedAt), callGroups: splitGroups(groups) };
+  }
+
+  /** Gives a claimed call back to the other pickers (only if the claim is still this picker's). */
+  async release(domain: string, callUuid: string, pickerUuid: string): Promise<boolean> {
+    const reply = await runScript(this.redis, 'releaseCall', this.callKeys(domain, callUuid), [callUuid, pickerUuid, this.now(), this.settings.callTtlSeconds]);
+    return reply === 1;
+  }
+
+  /** Marks a pickup request as taken by `owner`; false when another controller already handles it. */
+  async takeRequest(domain: string, pickerUuid: string, owner: string, ttlMs: number): Promise<boolean> {
+    const reply = await this.redis.set(this.keys.pickupRequest(domain, pickerUuid), owner, 'PX', ttlMs, 'NX');
+    return reply === 'OK';
+  }
+
+  /** One call as stored, or undefined. */
+  async getCall(domain: string, callUuid: string): Promise<StoredCall | undefined> {
+    const key = this.keys.call(domain, callUuid);
+    const [fields, legs] = await Promise.all([this.redis.hgetall(key), this.redis.hgetall(this.keys.callLegs(domain, callUuid))]);
+    if (!fields.state) return undefined;
+    return {
+      callUuid,
+      node: fields.node ?? '',
+      state: fields.state === 'claimed' ? 'claimed' : 'ringing',
+      claimedBy: fields.claimedBy ?? '',
+      startedAt: Number(fields.startedAt),
+      updatedAt: Number(fields.updatedAt),
+      callGroups: splitGroups(fields.groups ?? ''),
+      legs,
+    };
+  }
+
+  /** Uuids of the calls offered under a call group, oldest first. */
+  async pickableInGroup(domain: string, group: string): Promise<string[]> {
+    return this.redis.zrange(this.keys.groupIndex(domain, group), 0, -1);
+  }
+
+  /** The `(domain, call uuid)` pairs a node is known to ring. */
+  async callsOfNode(node: string): Promise<Array<{ domain: string; callUuid: string }>> {
+    const members = await this.redis.smembers(this.keys.nodeCalls(node));
+    return members.flatMap((member) => {
+      const [domain, callUuid] = member.split(' ');
+      return domain && callUuid ? [{ domain, callUuid }] : [];
+    });
+  }
+
+  /** Forgets a node-set entry whose call is already gone. */
+  async forgetNodeCall(node: string, domain: string, callUuid: string): Promise<void> {
+    await this.redis.srem(this.keys.nodeCalls(node), `${domain} ${callUuid}`);
+  }
+
+  private callKeys(domain: string, callUuid: string): [string, string] {
+    return [this.keys.call(domain, callUuid), this.keys.domainBase(domain)];
+  }
+}
+
+function splitGroups(field: string): string[] {
+  return field === '' ? [] : field.split(',');
+}

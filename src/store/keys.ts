@@ -1,0 +1,58 @@
+/**
+ * Every Redis key of fs-pickup is built here. Keys of one domain share the hash tag `{<domain>}`, so each Lua
+ * script (which only touches one domain) runs on a single slot of a Redis Cluster. Domains are validated before
+ * they get here (no braces, colons or spaces).
+ */
+export class Keys {
+  constructor(readonly prefix = 'fsp') {}
+
+  /** `fsp:{pbx.example.com}:` — the base every per-domain key starts with; scripts receive it as a KEY. */
+  domainBase(domain: string): string {
+    return `${this.prefix}:{${domain}}:`;
+  }
+
+  /** hash: callGroups, pickupGroups (canonical comma-separated fields), updatedAt */
+  user(domain: string, extension: string): string {
+    return `${this.domainBase(domain)}user:${extension}`;
+  }
+
+  /** set of the extensions that have preferences, for listing */
+  users(domain: string): string {
+    return `${this.domainBase(domain)}users`;
+  }
+
+  /** hash: node, startedAt, callerNumber, callerName, groups, state (ringing|claimed), claimedBy, updatedAt */
+  call(domain: string, callUuid: string): string {
+    return `${this.domainBase(domain)}call:${callUuid}`;
+  }
+
+  /** hash: ringing leg uuid -> extension it rings */
+  callLegs(domain: string, callUuid: string): string {
+    return `${this.domainBase(domain)}call:${callUuid}:legs`;
+  }
+
+  /** sorted set of pickable call uuids of one call group, scored by ring start (ms) */
+  groupIndex(domain: string, group: string): string {
+    return `${this.domainBase(domain)}group:${group}`;
+  }
+
+  /** sorted set of pickable call uuids ringing one extension */
+  extensionIndex(domain: string, extension: string): string {
+    return `${this.domainBase(domain)}ext:${extension}`;
+  }
+
+  /** one pickup request, claimed by the picker's channel uuid so that it is handled once cluster-wide */
+  pickupRequest(domain: string, pickerUuid: string): string {
+    return `${this.domainBase(domain)}request:${pickerUuid}`;
+  }
+
+  /** set of `<domain> <call uuid>` a node has ringing: what its resync compares with the switch */
+  nodeCalls(node: string): string {
+    return `${this.prefix}:node:${node}:calls`;
+  }
+
+  /** set of the domains that have preferences */
+  domains(): string {
+    return `${this.prefix}:domains`;
+  }
+}

@@ -1,0 +1,68 @@
+--[[
+  Shared by the call scripts (inlined by the loader). A call is "indexed" while it rings and nobody claimed it:
+  its uuid sits in the sorted set of each of its call groups and of each extension it rings, scored by ring start.
+  All keys are built from `base` (fsp:{domain}:), so they live in the script's slot.
+]]
+
+-- Union of the call groups of the users the call rings, in order of first appearance.
+local function groupsOfLegs(base, legsKey)
+  local seen, groups = {}, {}
+  for _, ext in ipairs(redis.call('HVALS', legsKey)) do
+    local field = redis.call('HGET', base .. 'user:' .. ext, 'callGroups')
+    if field then
+      for group in string.gmatch(field, '[^,]+') do
+        if not seen[group] then
+          seen[group] = true
+          groups[#groups + 1] = group
+        end
+      end
+    end
+  end
+  return groups
+end
+
+local function splitGroups(field)
+  local groups = {}
+  for group in string.gmatch(field or '', '[^,]+') do groups[#groups + 1] = group end
+  return groups
+end
+
+-- Takes the call out of every index it may be in (its recorded groups and its legs' extensions).
+local function unindexCall(base, callKey, callUuid)
+  for _, group in ipairs(splitGroups(redis.call('HGET', callKey, 'groups'))) do
+    redis.call('ZREM', base .. 'group:' .. group, callUuid)
+  end
+  for _, ext in ipairs(redis.call('HVALS', callKey .. ':legs')) do
+    redis.call('ZREM', base .. 'ext:' .. ext, callUuid)
+  end
+end
+
+-- Recomputes the call's groups from its legs and, when it is still offered (ringing), indexes it under them.
+local function reindexCall(base, callKey, callUuid, ttl)
+  unindexCall(base, callKey, callUuid)
+  local groups = groupsOfLegs(base, callKey .. ':legs')
+  local joined = table.concat(groups, ',')
+  redis.call('HSET', callKey, 'groups', joined)
+  if redis.call('HGET', callKey, 'state') == 'ringing' then
+    local startedAt = redis.call('HGET', callKey, 'startedAt')
+    local indexes = {}
+    for _, group in ipairs(groups) do indexes[#indexes + 1] = base .. 'group:' .. group end
+    for _, ext in ipairs(redis.call('HVALS', callKey .. ':legs')) do indexes[#indexes + 1] = base .. 'ext:' .. ext end
+    for _, index in ipairs(indexes) do
+      redis.call('ZADD', index, startedAt, callUuid)
+      -- An index lives as long as something is added to it; stale members are dropped by the claim script.
+      redis.call('EXPIRE', index, ttl)
+    end
+  end
+  return joined
+end
+
+-- Removes the call for good and leaves a tombstone so that late or repeated events cannot bring it back.
+local function deleteCall(base, callKey, callUuid, tombstoneTtl)
+  redis.call('SET', base .. 'ended:' .. callUuid, '1', 'EX', tombstoneTtl)
+  local existed = redis.call('EXISTS', callKey)
+  unindexCall(base, callKey, callUuid)
+  redis.call('ZREM', base .. 'claims', callUuid)
+  redis.call('DEL', callKey, callKey .. ':legs')
+  return existed
+end

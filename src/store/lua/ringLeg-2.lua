@@ -1,0 +1,38 @@
+--[[
+  A leg of a call started ringing a user: add it to the call (creating the call on its first leg) and index the
+  call under the union of the call groups of every user it rings, and under each ringing extension.
+  Idempotent; a leg or call that already ended (tombstone) is never brought back by a late or repeated event.
+
+  KEYS[1] call hash      fsp:{d}:call:<A>
+  KEYS[2] domain base    fsp:{d}:   (index, user and tombstone keys are built from it: same slot)
+  ARGV[1] leg uuid   ARGV[2] extension   ARGV[3] call uuid   ARGV[4] node
+  ARGV[5] caller number   ARGV[6] caller name   ARGV[7] now (ms)   ARGV[8] call ttl (s)
+
+  Returns { code, groups }: 1 = leg added, 0 = already known, -1 = leg or call already ended.
+]]
+--@include callIndex
+
+local callKey, base = KEYS[1], KEYS[2]
+local legUuid, extension, callUuid = ARGV[1], ARGV[2], ARGV[3]
+local ttl = tonumber(ARGV[8])
+local legsKey = callKey .. ':legs'
+
+if redis.call('EXISTS', base .. 'ended:' .. legUuid) == 1 or redis.call('EXISTS', base .. 'ended:' .. callUuid) == 1 then
+  return { -1, '' }
+end
+if redis.call('HEXISTS', legsKey, legUuid) == 1 then
+  redis.call('EXPIRE', callKey, ttl)
+  redis.call('EXPIRE', legsKey, ttl)
+  return { 0, redis.call('HGET', callKey, 'groups') or '' }
+end
+
+if redis.call('EXISTS', callKey) == 0 then
+  redis.call('HSET', callKey, 'node', ARGV[4], 'startedAt', ARGV[7], 'callerNumber', ARGV[5],
+    'callerName', ARGV[6], 'state', 'ringing', 'groups', '')
+end
+redis.call('HSET', legsKey, legUuid, extension)
+redis.call('HSET', callKey, 'updatedAt', ARGV[7])
+local groups = reindexCall(base, callKey, callUuid, ttl)
+redis.call('EXPIRE', callKey, ttl)
+redis.call('EXPIRE', legsKey, ttl)
+return { 1, groups }

@@ -1,0 +1,75 @@
+import type { Cluster, Redis } from 'ioredis';
+import { EMPTY_PREFERENCES, type UserPreferences } from '../domain/preferences.ts';
+import type { UserRef } from '../domain/users.ts';
+import type { Keys } from './keys.ts';
+
+/** One user's preferences, for writing. */
+export interface UserPreferencesEntry {
+  readonly user: UserRef;
+  readonly preferences: UserPreferences;
+}
+
+/**
+ * Per-user call and pickup groups in Redis (`fsp:{domain}:user:<ext>`). Values are validated by the domain
+ * rules before they get here; the store keeps the canonical comma-separated fields the Lua scripts read.
+ */
+export class PreferenceStore {
+  constructor(
+    private readonly redis: Redis | Cluster,
+    private readonly keys: Keys,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The user's preferences; a user never configured has none (legacy behaviour). */
+  async get(user: UserRef): Promise<UserPreferences> {
+    const fields = await this.redis.hmget(this.keys.user(user.domain, user.extension), 'callGroups', 'pickupGroups');
+    return toPreferences(fields[0], fields[1]);
+  }
+
+  /**
+   * Writes several users at once: one MULTI/EXEC per domain, so nothing of a domain is half-written
+   * (a single Redis, or one domain on a Cluster, is all-or-nothing; validation happens before, for all).
+   */
+  async setMany(entries: readonly UserPreferencesEntry[]): Promise<void> {
+    const byDomain = new Map<string, UserPreferencesEntry[]>();
+    for (const entry of entries) byDomain.set(entry.user.domain, [...(byDomain.get(entry.user.domain) ?? []), entry]);
+    for (const [domain, domainEntries] of byDomain) {
+      const transaction = this.redis.multi();
+      for (const { user, preferences } of domainEntries) {
+        const key = this.keys.user(domain, user.extension);
+        if (preferences.callGroups.length === 0 && preferences.pickupGroups.length === 0) {
+          transaction.del(key).srem(this.keys.users(domain), user.extension);
+        } else {
+          transaction
+            .hset(key, 'callGroups', preferences.callGroups.join(','), 'pickupGroups', preferences.pickupGroups.join(','), 'updatedAt', this.now())
+            .sadd(this.keys.users(domain), user.extension);
+        }
+      }
+      const results = await transaction.exec();
+      const failed = results?.find(([error]) => error);
+      if (!results || failed) throw failed?.[0] ?? new Error('preferences transaction aborted');
+      await this.redis.sadd(this.keys.domains(), domain);
+    }
+  }
+
+  /** Every configured user of a domain, sorted by extension. */
+  async list(domain: string): Promise<Array<{ extension: string; preferences: UserPreferences }>> {
+    const extensions = (await this.redis.smembers(this.keys.users(domain))).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    const rows = await Promise.all(extensions.map((extension) => this.redis.hmget(this.keys.user(domain, extension), 'callGroups', 'pickupGroups')));
+    return extensions.map((extension, i) => ({ extension, preferences: toPreferences(rows[i]?.[0] ?? null, rows[i]?.[1] ?? null) }));
+  }
+
+  /** Domains that have at least one configured user (ever). */
+  async domains(): Promise<string[]> {
+    return (await this.redis.smembers(this.keys.domains())).sort();
+  }
+}
+
+function toPreferences(callGroups: string | null | undefined, pickupGroups: string | null | undefined): UserPreferences {
+  if (!callGroups && !pickupGroups) return EMPTY_PREFERENCES;
+  return { callGroups: split(callGroups), pickupGroups: split(pickupGroups) };
+}
+
+function split(field: string | null | undefined): string[] {
+  return field ? field.split(',') : [];
+}

@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import type { Redis, Cluster } from 'ioredis';
+import packageJson from '../../package.json' with { type: 'json' };
+
+/** The Lua scripts, one file each under lua/, named `<command>-<number of keys>.lua`. */
+export const SCRIPT_NAMES = ['ringLeg', 'stopLeg', 'endCall', 'claimCall', 'releaseCall'] as const;
+export type ScriptName = (typeof SCRIPT_NAMES)[number];
+
+const SCRIPT_KEYS: Record<ScriptName, number> = { ringLeg: 2, stopLeg: 2, endCall: 2, claimCall: 2, releaseCall: 2 };
+const LUA_DIR = new URL('./lua/', import.meta.url);
+const INCLUDE = /^--@include (\w+)$/m;
+
+/** Reads a script and inlines its `--@include <name>` lines (lua/includes/<name>.lua): one copy of shared Lua. */
+export function loadScriptSource(name: ScriptName): string {
+  let source = readFileSync(new URL(`${name}-${SCRIPT_KEYS[name]}.lua`, LUA_DIR), 'utf8');
+  for (let match = INCLUDE.exec(source); match; match = INCLUDE.exec(source)) {
+    const included = readFileSync(new URL(`includes/${match[1]}.lua`, LUA_DIR), 'utf8');
+    source = source.replace(match[0], included);
+  }
+  return source;
+}
+
+/** The ioredis command name: carries the package version, so two deployed versions never share a stale script. */
+export function commandName(name: ScriptName): string {
+  return `fsp_${name}_${packageJson.version.replace(/\W/g, '_')}`;
+}
+
+/** Registers every script on a connection (EVALSHA with automatic EVAL fallback, works on a Cluster too). */
+export function defineScripts(redis: Redis | Cluster): void {
+  for (const name of SCRIPT_NAMES) {
+    redis.defineCommand(commandName(name), { numberOfKeys: SCRIPT_KEYS[name], lua: loadScriptSource(name) });
+  }
+}
+
+/** Runs a registered script. The one place that reaches into ioredis' dynamically added commands. */
+export async function runScript(redis: Redis | Cluster, name: ScriptName, keys: readonly string[], args: ReadonlyArray<string | number>): Promise<unknown> {
+  const command = (redis as unknown as Record<string, (...a: Array<string | number>) => Promise<unknown>>)[commandName(name)];
+  if (!command) throw new Error(`script ${name} is not defined on this connection`);
+  return command.call(redis, ...keys, ...args);
+}

@@ -1,0 +1,109 @@
+import type { Logger } from 'pino';
+import { validateDomain, validateExtension } from '../domain/users.ts';
+import type { ChannelFact } from '../esl/channel-facts.ts';
+import type { LiveRingingLeg } from '../esl/channel-snapshot.ts';
+import type { CallStore } from '../store/call-store.ts';
+
+type LegFact = Extract<ChannelFact, { kind: 'leg-ringing' | 'leg-stopped' | 'call-ended' }>;
+
+/** What a resync changed. */
+export interface ResyncReport {
+  readonly liveLegs: number;
+  readonly legsAdded: number;
+  readonly legsRemoved: number;
+  readonly callsRemoved: number;
+}
+
+/**
+ * Mirrors the ringing calls of one FreeSWITCH node into the store. Every handler is idempotent and the store's
+ * scripts are monotonic per leg (ringing, then gone for good), so duplicated, late or reordered events — or two
+ * controllers serving the same node — converge on the same state.
+ */
+export class RingingTracker {
+  private readonly log: Logger;
+
+  constructor(
+    private readonly calls: CallStore,
+    private readonly node: string,
+    logger: Logger,
+  ) {
+    this.log = logger.child({ module: 'tracker', node });
+  }
+
+  /** Applies one channel fact. Rejects only when the store is unavailable (the caller schedules a resync). */
+  async apply(fact: LegFact): Promise<void> {
+    // Users and domains come from dial strings the dialplan built, possibly from what a caller dialled.
+    const invalid = validateDomain(fact.domain) ?? ('extension' in fact ? validateExtension(fact.extension) : undefined);
+    if (invalid) {
+      this.log.warn({ callUuid: fact.callUuid, rule: invalid.rule, value: invalid.value.slice(0, 100) }, 'ignored a leg of a user fs-pickup cannot track');
+      return;
+    }
+    switch (fact.kind) {
+      case 'leg-ringing':
+        return this.legRinging({ ...fact, node: this.node });
+      case 'leg-stopped': {
+        const outcome = await this.calls.removeLeg(fact.domain, fact.callUuid, fact.legUuid, this.node);
+        if (outcome === 'unknown') return;
+        this.log.info(
+          { callUuid: fact.callUuid, legUuid: fact.legUuid, domain: fact.domain, extension: fact.extension, reason: fact.reason, cause: fact.cause },
+          outcome === 'call-ended' ? 'call stopped ringing' : 'leg stopped ringing',
+        );
+        return;
+      }
+      case 'call-ended':
+        if (await this.calls.endCall(fact.domain, fact.callUuid, this.node)) {
+          this.log.info({ callUuid: fact.callUuid, domain: fact.domain, cause: fact.cause }, 'caller hung up; call no longer pickable');
+        }
+        return;
+    }
+  }
+
+  /**
+   * Makes the store agree with the switch's own list of ringing legs, taken at `snapshotStartedAt`. Calls that
+   * changed after that moment are left to the events that changed them.
+   */
+  async resync(live: readonly LiveRingingLeg[], snapshotStartedAt: number): Promise<ResyncReport> {
+    let legsAdded = 0;
+    let legsRemoved = 0;
+    let callsRemoved = 0;
+    const liveLegsByCall = new Map<string, Set<string>>();
+    for (const leg of live) {
+      if (validateDomain(leg.domain) || validateExtension(leg.extension)) continue;
+      liveLegsByCall.set(leg.callUuid, (liveLegsByCall.get(leg.callUuid) ?? new Set()).add(leg.legUuid));
+      const { outcome } = await this.calls.addRingingLeg({ ...leg, node: this.node });
+      if (outcome === 'added') legsAdded++;
+    }
+    for (const { domain, callUuid } of await this.calls.callsOfNode(this.node)) {
+      const stored = await this.calls.getCall(domain, callUuid);
+      if (!stored) {
+        await this.calls.forgetNodeCall(this.node, domain, callUuid);
+        continue;
+      }
+      if (stored.updatedAt >= snapshotStartedAt || stored.state === 'claimed') continue;
+      const liveLegs = liveLegsByCall.get(callUuid);
+      if (!liveLegs) {
+        await this.calls.endCall(domain, callUuid, this.node);
+        callsRemoved++;
+        this.log.info({ callUuid, domain }, 'resync: call no longer rings on the switch; removed');
+        continue;
+      }
+      for (const legUuid of Object.keys(stored.legs)) {
+        if (liveLegs.has(legUuid)) continue;
+        await this.calls.removeLeg(domain, callUuid, legUuid, this.node);
+        legsRemoved++;
+      }
+    }
+    const report = { liveLegs: live.length, legsAdded, legsRemoved, callsRemoved };
+    this.log.info(report, 'resynced ringing calls with the switch');
+    return report;
+  }
+
+  private async legRinging(leg: Parameters<CallStore['addRingingLeg']>[0]): Promise<void> {
+    const { outcome, callGroups } = await this.calls.addRingingLeg(leg);
+    if (outcome !== 'added') return;
+    this.log.info(
+      { callUuid: leg.callUuid, legUuid: leg.legUuid, domain: leg.domain, extension: leg.extension, groups: callGroups, callerNumber: leg.callerNumber },
+      'leg ringing',
+    );
+  }
+}

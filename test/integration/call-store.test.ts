@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { CallStore, type RingingLeg } from '../../src/store/call-store.ts';
+import { PreferenceStore } from '../../src/store/preference-store.ts';
+import { keysUnder, testRedis } from '../helpers/redis-client.ts';
+
+const { redis, keys, prefix } = testRedis();
+const calls = new CallStore(redis, keys);
+const preferences = new PreferenceStore(redis, keys);
+const DOMAIN = 'pbx.test';
+const NODE = 'node-a';
+
+afterAll(() => redis.quit());
+
+beforeEach(async () => {
+  const existing = await keysUnder(redis, prefix);
+  if (existing.length > 0) await redis.del(...existing);
+  await preferences.setMany([
+    { user: { extension: '200', domain: DOMAIN }, preferences: { callGroups: ['sales'], pickupGroups: [] } },
+    { user: { extension: '201', domain: DOMAIN }, preferences: { callGroups: ['sales', 'support'], pickupGroups: [] } },
+    { user: { extension: '202', domain: DOMAIN }, preferences: { callGroups: ['support'], pickupGroups: [] } },
+  ]);
+});
+
+function leg(callUuid: string, extension: string, legUuid = randomUUID()): RingingLeg {
+  return { legUuid, callUuid, extension, domain: DOMAIN, node: NODE, callerNumber: '300', callerName: 'Caller 300' };
+}
+
+/** Keys that must be gone once no call rings: everything but preferences and short-lived markers with a TTL. */
+async function leftovers(): Promise<string[]> {
+  const left: string[] = [];
+  for (const key of await keysUnder(redis, prefix)) {
+    if (key.includes(':user:') || key.endsWith(':users') || key.endsWith(':domains')) continue;
+    if ((await redis.ttl(key)) > 0 && (key.includes(':ended:') || key.includes(':request:'))) continue;
+    left.push(key);
+  }
+  return left;
+}
+
+describe('CallStore against a real Redis', () => {
+  it('indexes a call under the union of the call groups of the users it rings', async () => {
+    const callUuid = randomUUID();
+    await calls.addRingingLeg(leg(callUuid, '200'));
+    const second = await calls.addRingingLeg(leg(callUuid, '202'));
+    expect(second).toEqual({ outcome: 'added', callGroups: ['sales', 'support'] });
+    expect(await calls.pickableInGroup(DOMAIN, 'sales')).toEqual([callUuid]);
+    expect(await calls.pickableInGroup(DOMAIN, 'support')).toEqual([callUuid]);
+  });
+
+  it('drops a group when the only leg that brought it stops ringing, and the call with its last leg', async () => {
+    const callUuid = randomUUID();
+    const a = leg(callUuid, '200');
+    const b = leg(callUuid, '202');
+    await calls.addRingingLeg(a);
+    await calls.addRingingLeg(b);
+    expect(await calls.removeLeg(DOMAIN, callUuid, b.legUuid, NODE)).toBe('leg-removed');
+    expect(await calls.pickableInGroup(DOMAIN, 'support')).toEqual([]);
+    expect(await calls.pickableInGroup(DOMAIN, 'sales')).toEqual([callUuid]);
+    expect(await calls.removeLeg(DOMAIN, callUuid, a.legUuid, NODE)).toBe('call-ended');
+    expect(await calls.getCall(DOMAIN, callUuid)).toBeUndefined();
+    expect(await leftovers()).toEqual([]);
+  });
+
+  it('ignores duplicated events and never resurrects a leg from a late ringing event', async () => {
+    const callUuid = randomUUID();
+    const ringing = leg(callUuid, '200');
+    expect((await calls.addRingingLeg(ringing)).outcome).toBe('added');
+    expect((await calls.addRingingLeg(ringing)).outcome).toBe('known');
+    await calls.removeLeg(DOMAIN, callUuid, ringing.legUuid, NODE);
+    expect((await calls.addRingingLeg(ringing)).outcome).toBe('ended');
+    expect(await calls.pickableInGroup(DOMAIN, 'sales')).toEqual([]);
+  });
+
+  it('handles a hangup that arrives before the leg was seen ringing (out of order)', async () => {
+    const callUuid = randomUUID();
+    const ringing = leg(callUuid, '200');
+    expect(await calls.removeLeg(DOMAIN, callUuid, ringing.legUuid, NODE)).toBe('unknown');
+    expect((await calls.addRingingLeg(ringing)).outcome).toBe('ended');
+    expect(await leftovers()).toEqual([]);
+  });
+
+  it('gives a claimed call to exactly one picker and hides it from the others', async () => {
+    const callUuid = randomUUID();
+    await calls.addRingingLeg(leg(callUuid, '200'));
+    const first = await calls.claim(DOMAIN, { group: 'sales' }, 'picker-1', 'random', 0.5);
+    const second = await calls.claim(DOMAIN, { group: 'sales' }, 'picker-2', 'random', 0.5);
+    expect(first?.callUuid).toBe(callUuid);
+    expect(first?.callGroups).toEqual(['sales']);
+    expect(second).toBeUndefined();
+    expect((await calls.getCall(DOMAIN, callUuid))?.claimedBy).toBe('picker-1');
+  });
+
+  it('offers a released claim again, but only the claimer can release it', async () => {
+    const callUuid = randomUUID();
+    await calls.addRingingLeg(leg(callUuid, '200'));
+    await calls.claim(DOMAIN, { group: 'sales' }, 'picker-1', 'oldest', 0);
+    expect(await calls.release(DOMAIN, callUuid, 'picker-2')).toBe(false);
+    expect(await calls.release(DOMAIN, callUuid, 'picker-1')).toBe(true);
+    expect((await calls.claim(DOMAIN, { group: 'sales' }, 'picker-2', 'oldest', 0))?.callUuid).toBe(callUuid);
+  });
+
+  it('offers a claim again once its claimer vanished past the claim lifetime', async () => {
+    let now = 1_000_000;
+    const shortClaims = new CallStore(redis, keys, { claimLifetimeMs: 100 }, () => now);
+    const callUuid = randomUUID();
+    await shortClaims.addRingingLeg(leg(callUuid, '200'));
+    expect((await shortClaims.claim(DOMAIN, { group: 'sales' }, 'dead-picker', 'oldest', 0))?.callUuid).toBe(callUuid);
+    expect(await shortClaims.claim(DOMAIN, { group: 'sales' }, 'picker-2', 'oldest', 0)).toBeUndefined();
+    now += 101;
+    expect((await shortClaims.claim(DOMAIN, { group: 'sales' }, 'picker-2', 'oldest', 0))?.callUuid).toBe(callUuid);
+  });
+
+  it('claims the oldest call with the oldest strategy and spreads random claims by the random number', async () => {
+    let now = 5_000;
+    const clocked = new CallStore(redis, keys, {}, () => now);
+    const uuids = [randomUUID(), randomUUID(), randomUUID()];
+    for (const callUuid of uuids) {
+      await clocked.addRingingLeg(leg(callUuid, '200'));
+      now += 10;
+    }
+    expect((await clocked.claim(DOMAIN, { group: 'sales' }, 'p1', 'oldest', 0.99))?.callUuid).toBe(uuids[0]);
+    expect((await clocked.claim(DOMAIN, { group: 'sales' }, 'p2', 'random', 0.99))?.callUuid).toBe(uuids[2]);
+    expect((await clocked.claim(DOMAIN, { group: 'sales' }, 'p3', 'random', 0))?.callUuid).toBe(uuids[1]);
+  });
+
+  it('skips and cleans index entries whose call expired without cleanup', async () => {
+    const callUuid = randomUUID();
+    await calls.addRingingLeg(leg(callUuid, '200'));
+    await redis.del(keys.call(DOMAIN, callUuid), keys.callLegs(DOMAIN, callUuid));
+    expect(await calls.claim(DOMAIN, { group: 'sales' }, 'p', 'random', 0.3)).toBeUndefined();
+    expect(await calls.pickableInGroup(DOMAIN, 'sales')).toEqual([]);
+  });
+
+  it('50 concurrent claimers on 20 ringing calls: each call claimed exactly once, no key left after the calls end', async () => {
+    const ringing = Array.from({ length: 20 }, (_, i) => leg(randomUUID(), i % 2 === 0 ? '200' : '201'));
+    await Promise.all(ringing.map((l) => calls.addRingingLeg(l)));
+    // Separate connections, as separate controllers would have.
+    const claimers = Array.from({ length: 50 }, (_, i) => {
+      const connection = testRedis().redis;
+      return { connection, store: new CallStore(connection, keys), picker: `picker-${i}` };
+    });
+    const results = await Promise.all(claimers.map(({ store, picker }) => store.claim(DOMAIN, { group: 'sales' }, picker, 'random', Math.random())));
+    await Promise.all(claimers.map(({ connection }) => connection.quit()));
+    const claimed = results.flatMap((r) => (r ? [r.callUuid] : []));
+    expect(claimed).toHaveLength(20);
+    expect(new Set(claimed).size).toBe(20);
+    expect(new Set(claimed)).toEqual(new Set(ringing.map((l) => l.callUuid)));
+    for (const l of ringing) await calls.removeLeg(DOMAIN, l.callUuid, l.legUuid, NODE);
+    expect(await leftovers()).toEqual([]);
+    expect(await calls.callsOfNode(NODE)).toEqual([]);
+  });
+});

@@ -1,0 +1,74 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { type CliIo, runCli } from '../../src/admin/cli.ts';
+import { PreferenceStore } from '../../src/store/preference-store.ts';
+import { keysUnder, testRedis } from '../helpers/redis-client.ts';
+
+const { redis, keys, prefix, url } = testRedis();
+const store = new PreferenceStore(redis, keys);
+const env = { FSP_REDIS_URL: url, FSP_REDIS_KEY_PREFIX: prefix };
+
+afterAll(() => redis.quit());
+
+async function cli(args: string[], input = ''): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), readInput: () => input };
+  const code = await runCli(args, env, io);
+  return { code, out, err };
+}
+
+describe('pickupctl against a real Redis', () => {
+  it('sets, shows and lists a user’s groups and derives the behaviour', async () => {
+    expect((await cli(['set', '100@pbx.test', '--call-groups', 'Support', '--pickup-groups', 'Support,Sales'])).code).toBe(0);
+    const shown = await cli(['show', '100@pbx.test', '--json']);
+    expect(JSON.parse(shown.out[0] ?? '')).toEqual([{ user: '100@pbx.test', callGroups: ['Support'], pickupGroups: ['Support', 'Sales'], behaviour: 'groups' }]);
+    expect((await cli(['list', 'pbx.test'])).out).toEqual(['100@pbx.test\tbehaviour=groups\tcall groups=Support\tpickup groups=Support,Sales']);
+  });
+
+  it('leaves an omitted field unchanged and clears a field given as ""', async () => {
+    await cli(['set', '101@pbx.test', '--call-groups', 'sales', '--pickup-groups', 'sales']);
+    await cli(['set', '101@pbx.test', '--pickup-groups', '']);
+    expect(await store.get({ extension: '101', domain: 'pbx.test' })).toEqual({ callGroups: ['sales'], pickupGroups: [] });
+    await cli(['clear', '101@pbx.test']);
+    const shown = await cli(['show', '101@pbx.test', '--json']);
+    expect(JSON.parse(shown.out[0] ?? '')[0].behaviour).toBe('legacy');
+  });
+
+  it('sets many users at once, all or nothing: one invalid entry writes nothing and is named', async () => {
+    const before = await keysUnder(redis, prefix);
+    const result = await cli(['set', '200@pbx.test', '201@pbx.test', '202@pbx.test', '--call-groups', 'sales,cg_5']);
+    expect(result.code).toBe(1);
+    expect(result.err.join('\n')).toMatch(/call group "cg_5" is invalid/);
+    expect(result.err.join('\n')).toMatch(/FSP_ERR_INVALID_GROUP_NAME/);
+    expect(await keysUnder(redis, prefix)).toEqual(before);
+    expect((await cli(['set', '200@pbx.test', '201@pbx.test', '--call-groups', 'sales'])).code).toBe(0);
+    expect((await store.get({ extension: '201', domain: 'pbx.test' })).callGroups).toEqual(['sales']);
+  });
+
+  it('refuses an invalid user reference and a field over 1024 characters, writing nothing', async () => {
+    expect((await cli(['set', '300', '--call-groups', 'sales'])).err.join('')).toMatch(/extension@domain/);
+    const tooLong = `${'a'.repeat(1020)},bbbb`;
+    const refused = await cli(['set', '301@pbx.test', '--call-groups', tooLong]);
+    expect(refused.code).toBe(1);
+    expect(refused.err.join('')).toMatch(/1024/);
+    expect(await store.get({ extension: '301', domain: 'pbx.test' })).toEqual({ callGroups: [], pickupGroups: [] });
+    expect((await cli(['set', '301@pbx.test', '--call-groups', `${'a'.repeat(1019)},bbbb`])).code).toBe(0);
+  });
+
+  it('imports a file, all or nothing, naming the bad line', async () => {
+    const bad = await cli(['import', 'users.txt'], '# user;call;pickup\n400@pbx.test;sales;\n401@pbx.test;sales team;sales\n');
+    expect(bad.code).toBe(1);
+    expect(bad.err.join('\n')).toMatch(/line 3: call group "sales team" is invalid/);
+    expect((await store.get({ extension: '400', domain: 'pbx.test' })).callGroups).toEqual([]);
+    const good = await cli(['import', '-'], '400@pbx.test;sales;\n401@pbx.test;support;sales,support\n');
+    expect(good.code).toBe(0);
+    expect(await store.get({ extension: '401', domain: 'pbx.test' })).toEqual({ callGroups: ['support'], pickupGroups: ['sales', 'support'] });
+  });
+
+  it('answers usage errors with exit code 2 and an unreachable Redis with 3', async () => {
+    expect((await cli(['frobnicate'])).code).toBe(2);
+    expect((await cli(['set', '100@pbx.test'])).code).toBe(2);
+    const io: CliIo = { out: () => undefined, err: () => undefined, readInput: () => '' };
+    expect(await runCli(['list', 'pbx.test'], { FSP_REDIS_URL: 'redis://127.0.0.1:1' }, io)).toBe(3);
+  });
+});
