@@ -18,10 +18,11 @@ export function isEventFrame(frame: EslFrame): boolean {
 /** Turns an event frame into an EslEvent. Throws EslProtocolError when the body is not a valid event. */
 export function decodeEvent(frame: EslFrame): EslEvent {
   const headers = frame.headers['Content-Type'] === 'text/event-json' ? decodeJsonBody(frame.body) : decodePlainBody(frame.body);
-  const { _body: body = '', ...rest } = headers;
-  const name = rest['Event-Name'];
+  const body = headers._body ?? '';
+  delete headers._body;
+  const name = headers['Event-Name'];
   if (!name) throw new EslProtocolError('event without Event-Name');
-  return { name, headers: rest, body };
+  return { name, headers, body };
 }
 
 function decodeJsonBody(body: string): Record<string, string> {
@@ -34,12 +35,12 @@ function decodeJsonBody(body: string): Record<string, string> {
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new EslProtocolError('event body is not a JSON object');
   }
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(parsed)) {
-    // FreeSWITCH sends every value as a string; anything else is stringified rather than trusted.
-    headers[name] = typeof value === 'string' ? value : JSON.stringify(value);
+  const headers = parsed as Record<string, unknown>;
+  // FreeSWITCH sends every value as a string; anything else is stringified rather than trusted.
+  for (const name in headers) {
+    if (typeof headers[name] !== 'string') headers[name] = JSON.stringify(headers[name]);
   }
-  return headers;
+  return headers as Record<string, string>;
 }
 
 /** Plain event bodies hold URL-encoded `Name: value` lines, then optionally an inner Content-Length and body. */

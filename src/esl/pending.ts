@@ -34,8 +34,4 @@ export class PendingSet {
   rejectAll(error: Error): void {
     for (const entry of [...this.entries]) entry.reject(error);
   }
-
-  get size(): number {
-    return this.entries.size;
-  }
 }

@@ -74,6 +74,7 @@ export class PickupService {
 
   /** Handles one parked pickup request from start to end. Never rejects. */
   async handle(request: PickupRequest): Promise<PickupOutcome> {
+    const seenAt = performance.now();
     const log = this.log.child({ pickerUuid: request.pickerUuid });
     const picker = pickerOf(request);
     if (!picker) {
@@ -91,14 +92,14 @@ export class PickupService {
         pickerLog.debug('pickup request already taken by another controller');
         return { result: 'abandoned', why: 'handled-elsewhere' };
       }
-      return await this.serve(request.pickerUuid, picker, parsed.target, pickerLog);
+      return await this.serve(request.pickerUuid, picker, parsed.target, pickerLog, seenAt);
     } catch (error) {
       pickerLog.error({ err: error }, 'pickup failed: store or switch unavailable');
       return this.fail(request.pickerUuid, 'unavailable', 0, pickerLog);
     }
   }
 
-  private async serve(pickerUuid: string, picker: UserRef, target: PickupTarget, log: Logger): Promise<PickupOutcome> {
+  private async serve(pickerUuid: string, picker: UserRef, target: PickupTarget, log: Logger, seenAt: number): Promise<PickupOutcome> {
     const preferences = await this.preferences.get(picker);
     const decision = decidePickup(preferences, target);
     if (!decision.allowed) {
@@ -116,7 +117,9 @@ export class PickupService {
         return this.fail(pickerUuid, 'nothing-to-pick', attempt, groupLog);
       }
       const callLog = groupLog.child({ callUuid: claimed.callUuid });
-      callLog.info({ attempt, callerNumber: claimed.callerNumber, ringingSinceMs: Date.now() - claimed.startedAt }, 'call claimed');
+      // decisionMs: from the request's event to the intercept being written (it follows this line at once).
+      const decisionMs = Math.round((performance.now() - seenAt) * 1000) / 1000;
+      callLog.info({ attempt, callerNumber: claimed.callerNumber, ringingSinceMs: Date.now() - claimed.startedAt, decisionMs }, 'call claimed');
       const result = await this.intercept(pickerUuid, claimed, callLog);
       if (result === 'picked') return { result: 'picked', callUuid: claimed.callUuid, attempts: attempt };
       if (result === 'picker-gone') return { result: 'abandoned', why: 'picker-gone' };
@@ -137,10 +140,13 @@ export class PickupService {
     const bridged = this.waitForBridge(pickerUuid, claimed.callUuid);
     let completion: EslEvent;
     try {
-      // Refuse a call answered since our claim (FreeSWITCH checks it inside intercept: no race).
-      await this.esl.execute(pickerUuid, { app: 'set', arg: 'intercept_unanswered_only=true' });
-      const { completed } = await this.esl.execute(pickerUuid, { app: 'intercept', arg: claimed.callUuid }, this.settings.interceptTimeoutMs);
-      completion = await completed;
+      // Refuse a call answered since our claim (FreeSWITCH checks it inside intercept: no race). Both messages
+      // are written back to back: the channel runs them in order, and no round trip is spent in between.
+      const [, intercept] = await Promise.all([
+        this.esl.execute(pickerUuid, { app: 'set', arg: 'intercept_unanswered_only=true' }),
+        this.esl.execute(pickerUuid, { app: 'intercept', arg: claimed.callUuid }, this.settings.interceptTimeoutMs),
+      ]);
+      completion = await intercept.completed;
     } catch (error) {
       bridged.cancel();
       await this.calls.release(claimed.domain, claimed.callUuid, pickerUuid).catch(() => false);

@@ -10,6 +10,8 @@ export function connectRedis(url: string, logger: Logger): Redis {
   const log = logger.child({ module: 'redis' });
   const redis = new Redis(url, {
     enableOfflineQueue: false,
+    // Commands issued in the same tick go out in one write: event bursts cost far fewer syscalls.
+    enableAutoPipelining: true,
     maxRetriesPerRequest: 1,
     connectTimeout: 5_000,
     commandTimeout: 5_000,

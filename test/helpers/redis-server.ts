@@ -8,6 +8,10 @@ import { join } from 'node:path';
 export interface RedisServerHandle {
   readonly port: number;
   readonly url: string;
+  /** Kills the server (an outage); `start()` brings it back on the same port with the same data directory. */
+  kill(): Promise<void>;
+  start(): Promise<void>;
+  /** Kills it and removes its data directory. */
   stop(): Promise<void>;
 }
 
@@ -26,34 +30,41 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts `redis-server` (no persistence) and resolves once it accepts connections. */
+/** Starts `redis-server` and resolves once it accepts connections. */
 export async function startRedisServer(extraArgs: string[] = []): Promise<RedisServerHandle> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'fsp-redis-'));
-  const child: ChildProcess = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...extraArgs],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    let output = '';
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
-      if (output.includes('Ready to accept connections')) resolve();
-    };
-    child.stdout?.on('data', onData);
-    child.once('error', (err) => reject(new Error(`cannot start redis-server (is it installed?): ${err.message}`)));
-    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${output}`)));
-  });
+  let child: ChildProcess | undefined;
+  const start = async (): Promise<void> => {
+    const spawned = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...extraArgs], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child = spawned;
+    await new Promise<void>((resolve, reject) => {
+      let output = '';
+      spawned.stdout?.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('Ready to accept connections')) resolve();
+      });
+      spawned.once('error', (err) => reject(new Error(`cannot start redis-server (is it installed? see scripts/install.sh): ${err.message}`)));
+      spawned.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${output}`)));
+    });
+  };
+  const kill = async (): Promise<void> => {
+    const running = child;
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
+    const exited = new Promise((resolve) => running.once('exit', resolve));
+    running.kill('SIGKILL');
+    await exited;
+  };
+  await start();
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
+    kill,
+    start,
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await kill();
       rmSync(dir, { recursive: true, force: true });
     },
   };

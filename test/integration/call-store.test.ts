@@ -1,43 +1,75 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Cluster, Redis } from 'ioredis';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CallStore, type RingingLeg } from '../../src/store/call-store.ts';
+import { Keys } from '../../src/store/keys.ts';
 import { PreferenceStore } from '../../src/store/preference-store.ts';
-import { keysUnder, testRedis } from '../helpers/redis-client.ts';
+import { type RedisClusterHandle, startRedisCluster } from '../helpers/redis-cluster.ts';
+import { keysUnder, testCluster, testRedis } from '../helpers/redis-client.ts';
 
-const { redis, keys, prefix } = testRedis();
-const calls = new CallStore(redis, keys);
-const preferences = new PreferenceStore(redis, keys);
 const DOMAIN = 'pbx.test';
 const NODE = 'node-a';
 
-afterAll(() => redis.quit());
-
-beforeEach(async () => {
-  const existing = await keysUnder(redis, prefix);
-  if (existing.length > 0) await redis.del(...existing);
-  await preferences.setMany([
-    { user: { extension: '200', domain: DOMAIN }, preferences: { callGroups: ['sales'], pickupGroups: [] } },
-    { user: { extension: '201', domain: DOMAIN }, preferences: { callGroups: ['sales', 'support'], pickupGroups: [] } },
-    { user: { extension: '202', domain: DOMAIN }, preferences: { callGroups: ['support'], pickupGroups: [] } },
-  ]);
+/** The same suite runs against a single Redis and a 3-master Redis Cluster (every script touches one slot). */
+const topologies: Array<{ name: string; connect: () => Promise<Redis | Cluster>; teardown: () => Promise<void> }> = [];
+let cluster: RedisClusterHandle | undefined;
+topologies.push({ name: 'a single Redis', connect: async () => testRedis().redis, teardown: async () => undefined });
+topologies.push({
+  name: 'a 3-master Redis Cluster',
+  connect: async () => {
+    cluster ??= await startRedisCluster();
+    return testCluster(cluster.nodes);
+  },
+  teardown: async () => {
+    await cluster?.stop();
+    cluster = undefined;
+  },
 });
 
-function leg(callUuid: string, extension: string, legUuid = randomUUID()): RingingLeg {
-  return { legUuid, callUuid, extension, domain: DOMAIN, node: NODE, callerNumber: '300', callerName: 'Caller 300' };
-}
+describe.each(topologies)('CallStore against $name', ({ connect, teardown }) => {
+  let redis: Redis | Cluster;
+  let keys: Keys;
+  let prefix: string;
+  let calls: CallStore;
+  let preferences: PreferenceStore;
 
-/** Keys that must be gone once no call rings: everything but preferences and short-lived markers with a TTL. */
-async function leftovers(): Promise<string[]> {
-  const left: string[] = [];
-  for (const key of await keysUnder(redis, prefix)) {
-    if (key.includes(':user:') || key.endsWith(':users') || key.endsWith(':domains')) continue;
-    if ((await redis.ttl(key)) > 0 && (key.includes(':ended:') || key.includes(':request:'))) continue;
-    left.push(key);
+  beforeAll(async () => {
+    redis = await connect();
+    prefix = `t${randomUUID().slice(0, 8)}`;
+    keys = new Keys(prefix);
+    calls = new CallStore(redis, keys);
+    preferences = new PreferenceStore(redis, keys);
+  }, 30_000);
+
+  afterAll(async () => {
+    await redis.quit();
+    await teardown();
+  });
+
+  beforeEach(async () => {
+    for (const key of await keysUnder(redis, prefix)) await redis.del(key);
+    await preferences.setMany([
+      { user: { extension: '200', domain: DOMAIN }, preferences: { callGroups: ['sales'], pickupGroups: [] } },
+      { user: { extension: '201', domain: DOMAIN }, preferences: { callGroups: ['sales', 'support'], pickupGroups: [] } },
+      { user: { extension: '202', domain: DOMAIN }, preferences: { callGroups: ['support'], pickupGroups: [] } },
+    ]);
+  });
+
+  function leg(callUuid: string, extension: string, legUuid = randomUUID()): RingingLeg {
+    return { legUuid, callUuid, extension, domain: DOMAIN, node: NODE, callerNumber: '300', callerName: 'Caller 300' };
   }
-  return left;
-}
 
-describe('CallStore against a real Redis', () => {
+  /** Keys that must be gone once no call rings: everything but preferences and short-lived markers with a TTL. */
+  async function leftovers(): Promise<string[]> {
+    const left: string[] = [];
+    for (const key of await keysUnder(redis, prefix)) {
+      if (key.includes(':user:') || key.endsWith(':users') || key.endsWith(':domains')) continue;
+      if ((await redis.ttl(key)) > 0 && (key.includes(':ended:') || key.includes(':request:'))) continue;
+      left.push(key);
+    }
+    return left;
+  }
+
   it('indexes a call under the union of the call groups of the users it rings', async () => {
     const callUuid = randomUUID();
     await calls.addRingingLeg(leg(callUuid, '200'));
@@ -135,10 +167,12 @@ describe('CallStore against a real Redis', () => {
     const ringing = Array.from({ length: 20 }, (_, i) => leg(randomUUID(), i % 2 === 0 ? '200' : '201'));
     await Promise.all(ringing.map((l) => calls.addRingingLeg(l)));
     // Separate connections, as separate controllers would have.
-    const claimers = Array.from({ length: 50 }, (_, i) => {
-      const connection = testRedis().redis;
-      return { connection, store: new CallStore(connection, keys), picker: `picker-${i}` };
-    });
+    const claimers = await Promise.all(
+      Array.from({ length: 50 }, async (_, i) => {
+        const connection = await connect();
+        return { connection, store: new CallStore(connection, keys), picker: `picker-${i}` };
+      }),
+    );
     const results = await Promise.all(claimers.map(({ store, picker }) => store.claim(DOMAIN, { group: 'sales' }, picker, 'random', Math.random())));
     await Promise.all(claimers.map(({ connection }) => connection.quit()));
     const claimed = results.flatMap((r) => (r ? [r.callUuid] : []));

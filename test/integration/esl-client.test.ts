@@ -1,0 +1,186 @@
+import { createServer, type Server } from 'node:net';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EslClient, type EslClientOptions } from '../../src/esl/client.ts';
+import { EslCommandError, EslUnavailableError, EslUnsafeArgumentError } from '../../src/esl/errors.ts';
+import type { EslEvent } from '../../src/esl/event.ts';
+import { FreeSwitchSimulator } from '../simulator/index.ts';
+
+const silent = pino({ level: 'silent' });
+const cleanups: Array<() => Promise<unknown> | unknown> = [];
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function simulator(): Promise<{ sim: FreeSwitchSimulator; port: number }> {
+  const sim = new FreeSwitchSimulator({ parkTickMs: 2 });
+  const port = await sim.listen(0);
+  cleanups.push(() => sim.close());
+  return { sim, port };
+}
+
+function client(port: number, options: Partial<EslClientOptions> = {}): EslClient {
+  const esl = new EslClient({ host: '127.0.0.1', port, password: 'ClueCon', events: ['CHANNEL_CREATE', 'CHANNEL_EXECUTE_COMPLETE', 'BACKGROUND_JOB', 'HEARTBEAT'], logger: silent, reconnectInitialDelayMs: 20, reconnectMaxDelayMs: 100, ...options });
+  cleanups.push(() => esl.stop());
+  return esl;
+}
+
+function nextReady(esl: EslClient): Promise<void> {
+  return new Promise((resolve) => esl.onReady(() => resolve()));
+}
+
+describe('EslClient against the FreeSWITCH simulator (real TCP)', () => {
+  it('subscribes in json to exactly the events asked for, then is ready', async () => {
+    const { sim, port } = await simulator();
+    const esl = client(port);
+    const ready = nextReady(esl);
+    esl.start();
+    await ready;
+    expect(esl.isReady).toBe(true);
+    expect(sim.commands.map((c) => c.line)).toContain('event json CHANNEL_CREATE CHANNEL_EXECUTE_COMPLETE BACKGROUND_JOB HEARTBEAT');
+    expect(sim.commands.some((c) => c.line.startsWith('auth '))).toBe(true);
+  });
+
+  it('runs api commands as bgapi with its own Job-UUID and returns the exact output', async () => {
+    const { sim, port } = await simulator();
+    const esl = client(port);
+    const ready = nextReady(esl);
+    esl.start();
+    await ready;
+    expect(await esl.api('uuid_exists 00000000-0000-0000-0000-000000000000')).toBe('false');
+    expect(await esl.api('nosuchcommand foo')).toBe('-ERR nosuchcommand Command not found!\n');
+    const bgapi = sim.commands.filter((c) => c.name === 'bgapi');
+    expect(bgapi).toHaveLength(2);
+    expect(bgapi[0]?.headers['Job-UUID']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('matches every reply to its own command under heavy interleaving (sendmsg cannot steal a reply)', async () => {
+    const { sim, port } = await simulator();
+    const esl = client(port);
+    const ready = nextReady(esl);
+    esl.start();
+    await ready;
+    const picker = await sim.dialPickup({ extension: '100', domain: 'pbx.test', dialled: '88sales', parkTimeoutSec: 30 });
+    const results = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => {
+        if (i % 3 === 0) return esl.execute(picker, { app: 'set', arg: `v${i}=${i}` }).then(() => `ok ${i}`);
+        if (i % 3 === 1) return esl.execute('00000000-0000-0000-0000-00000000000' + (i % 10), { app: 'set', arg: 'x=1' }).then(() => `ok ${i}`, (e: unknown) => `${e instanceof EslCommandError ? 'refused' : 'other'} ${i}`);
+        return esl.api(`uuid_exists ${picker}`).then((r) => `${r} ${i}`);
+      }),
+    );
+    results.forEach((result, i) => {
+      expect(result).toBe(i % 3 === 0 ? `ok ${i}` : i % 3 === 1 ? `refused ${i}` : `true ${i}`);
+    });
+  });
+
+  it("resolves an app's completion by the Event-UUID we sent (Application-UUID)", async () => {
+    const { sim, port } = await simulator();
+    const esl = client(port);
+    const ready = nextReady(esl);
+    esl.start();
+    await ready;
+    const picker = await sim.dialPickup({ extension: '100', domain: 'pbx.test', dialled: '88sales', parkTimeoutSec: 30 });
+    const { completed } = await esl.execute(picker, { app: 'set', arg: 'fs_test=1' });
+    const event = await completed;
+    expect(event.name).toBe('CHANNEL_EXECUTE_COMPLETE');
+    expect(event.headers.Application).toBe('set');
+    expect(event.headers['Application-Data']).toBe('fs_test=1');
+    expect(sim.channel(picker)?.variables.fs_test).toBe('1');
+  });
+
+  it('refuses arguments that would break the command line, before sending anything', async () => {
+    const { sim, port } = await simulator();
+    const esl = client(port);
+    const ready = nextReady(esl);
+    esl.start();
+    await ready;
+    const sent = sim.commands.length;
+    await expect(esl.api('uuid_kill x\n\napi hupall')).rejects.toBeInstanceOf(EslUnsafeArgumentError);
+    await expect(esl.execute('abc def', { app: 'hangup' })).rejects.toBeInstanceOf(EslUnsafeArgumentError);
+    await expect(esl.execute('abc', { app: 'playback', arg: 'x\r\nevent-lock: true' })).rejects.toBeInstanceOf(EslUnsafeArgumentError);
+    expect(sim.commands.length).toBe(sent);
+  });
+
+  it('rejects what is in flight when the connection drops, then reconnects and re-subscribes', async () => {
+    const { sim, port } = await simulator();
+    const esl = client(port);
+    let readyCount = 0;
+    esl.onReady(() => {
+      readyCount++;
+    });
+    const disconnected = new Promise<string>((resolve) => esl.onDisconnected(resolve));
+    const ready = nextReady(esl);
+    esl.start();
+    await ready;
+    const picker = await sim.dialPickup({ extension: '100', domain: 'pbx.test', dialled: '88sales', parkTimeoutSec: 30 });
+    // An intercept of a gone uuid never completes in time here; the drop must reject the wait.
+    const { completed } = await esl.execute(picker, { app: 'sleep', arg: '60000' }, 30_000);
+    const again = nextReady(esl);
+    sim.dropConnections();
+    await expect(completed).rejects.toBeInstanceOf(EslUnavailableError);
+    expect(await disconnected).toMatch(/./);
+    await again;
+    expect(readyCount).toBe(2);
+    const subscription = 'event json CHANNEL_CREATE CHANNEL_EXECUTE_COMPLETE BACKGROUND_JOB HEARTBEAT';
+    expect(sim.commands.filter((c) => c.line === subscription)).toHaveLength(2);
+    expect(await esl.api(`uuid_exists ${picker}`)).toBe('true');
+  });
+
+  it('survives a listener that throws and a % in a reply header', async () => {
+    const { sim, port } = await simulator();
+    const esl = client(port);
+    esl.onEvent(() => {
+      throw new Error('listener bug');
+    });
+    const created = new Promise<EslEvent>((resolve) => esl.onEvent((event) => event.name === 'CHANNEL_CREATE' && resolve(event)));
+    const ready = nextReady(esl);
+    esl.start();
+    await ready;
+    sim.sendRawToClients('Content-Type: command/reply\nReply-Text: +OK filter added. [x]=[100%]\n\n');
+    const call = await sim.placeCall({ domain: 'pbx.test', targets: ['200'] });
+    expect([call.aLeg, ...call.bLegs]).toContain((await created).headers['Unique-ID']);
+    expect(await esl.api('uuid_exists 1')).toBe('false');
+  });
+
+  it('keeps retrying with a wrong password and never becomes ready', async () => {
+    const { sim, port } = await simulator();
+    const esl = client(port, { password: 'WrongPass' });
+    esl.start();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(esl.isReady).toBe(false);
+    expect(sim.commands.filter((c) => c.line === 'auth WrongPass').length).toBeGreaterThanOrEqual(2);
+    await expect(esl.api('version')).rejects.toBeInstanceOf(EslUnavailableError);
+  });
+
+  it('times a command out when the server never answers, and drops a silent connection', async () => {
+    // A real TCP server that greets like FreeSWITCH, accepts the password and then says nothing more.
+    const sockets: Array<import('node:net').Socket> = [];
+    const silentServer: Server = createServer((socket) => {
+      sockets.push(socket);
+      socket.write('Content-Type: auth/request\n\n');
+      // Answers auth, modesl's own subscription and ours (each command ends with a blank line); nothing after that.
+      let received = '';
+      let answered = 0;
+      socket.on('data', (chunk: Buffer) => {
+        received += chunk.toString();
+        const commands = received.split('\n\n').length - 1;
+        for (; answered < Math.min(commands, 3); answered++) socket.write('Content-Type: command/reply\nReply-Text: +OK accepted\n\n');
+      });
+    });
+    await new Promise<void>((resolve) => silentServer.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => {
+      for (const s of sockets) s.destroy();
+      silentServer.close(resolve);
+    }));
+    const address = silentServer.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const esl = client(port, { commandTimeoutMs: 150, livenessTimeoutMs: 400 });
+    const ready = nextReady(esl);
+    esl.start();
+    await ready;
+    await expect(esl.api('version')).rejects.toThrow(/timed out|no reply/);
+    const disconnected = await new Promise<string>((resolve) => esl.onDisconnected(resolve));
+    expect(disconnected).toMatch(/nothing received/);
+  });
+});

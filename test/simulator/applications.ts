@@ -1,0 +1,161 @@
+/**
+ * Dialplan applications the simulator runs (mod_dptools subset): set, export, log, hash, answer,
+ * hangup, park, playback, sleep, intercept, bridge. Add new ones to the table at the bottom.
+ */
+import { bridgeApplication } from './bridge-app.ts';
+import { uuidBridge } from './bridging.ts';
+import type { Channel, RunningApp } from './channel.ts';
+import type { SwitchCore } from './switch-core.ts';
+
+/** What an application sees while it runs. */
+export interface AppContext {
+  readonly core: SwitchCore;
+  readonly channel: Channel;
+  readonly running: RunningApp;
+}
+
+/** One application. `needsMedia`: the channel is pre-answered first ("Requires media! pre_answering"). */
+export interface Application {
+  readonly needsMedia: boolean;
+  run(context: AppContext): void | Promise<void>;
+}
+
+const setVariable: Application = {
+  needsMedia: false,
+  run({ channel, running }) {
+    const equals = running.arg.indexOf('=');
+    const name = equals < 0 ? running.arg : running.arg.slice(0, equals);
+    const value = equals < 0 ? '' : running.arg.slice(equals + 1);
+    if (value === '') channel.variables.delete(name);
+    else channel.variables.set(name, value);
+  },
+};
+
+const noOperation: Application = { needsMedia: false, run() {} };
+
+const hash: Application = {
+  needsMedia: false,
+  run({ core, running }) {
+    const [action, realm = '', key = '', ...value] = running.arg.split('/');
+    if (action === 'insert') core.hashRealm(realm).set(key, value.join('/'));
+    else if (action === 'delete') core.hashRealm(realm).delete(key);
+  },
+};
+
+const answer: Application = {
+  needsMedia: false,
+  run({ core, channel }) {
+    core.answer(channel);
+  },
+};
+
+const hangup: Application = {
+  needsMedia: false,
+  run({ core, channel, running }) {
+    core.hangup(channel, running.arg.trim() || 'NORMAL_CLEARING');
+  },
+};
+
+/**
+ * park: CHANNEL_PARK, then a loop that reads queued messages every tick, until something takes the
+ * channel out (transfer, uuid_bridge, hangup) or `park_timeout=<s>[:<cause>]` runs out. park reads
+ * and clears park_timeout; the timeout has whole-second resolution like switch_ivr_park.
+ */
+const park: Application = {
+  needsMedia: false,
+  async run({ core, channel }) {
+    const [seconds, cause = 'NORMAL_CLEARING'] = (channel.variables.get('park_timeout') ?? '').split(':');
+    channel.variables.delete('park_timeout');
+    const timeoutSec = Number.parseInt(seconds ?? '', 10) || 0;
+    const expiresAtSec = Math.floor(Date.now() / 1000) + timeoutSec;
+    channel.parked = true;
+    core.fireChannel('CHANNEL_PARK', channel);
+    while (channel.alive && !channel.interrupted) {
+      if (timeoutSec > 0 && Date.now() / 1000 >= expiresAtSec) {
+        core.hangup(channel, cause);
+        return;
+      }
+      await core.idle(channel, timeoutSec > 0 ? expiresAtSec * 1000 - Date.now() : undefined);
+    }
+  },
+};
+
+/** Waits `durationMs` while reading queued messages (unless an event-lock holds them back). */
+async function busyFor(core: SwitchCore, channel: Channel, durationMs: number): Promise<void> {
+  const end = Date.now() + durationMs;
+  while (channel.alive && !channel.interrupted && Date.now() < end) await core.idle(channel, end - Date.now());
+}
+
+/** tone_stream://%(on,off,freqs);loops=N lasts N × (on+off) ms; anything else plays for a second. */
+function playbackDurationMs(target: string): number {
+  const tone = /%\((\d+),(\d+),[^)]*\)(?:;loops=(-?\d+))?/.exec(target);
+  if (!tone) return 1000;
+  const loops = Number(tone[3] ?? 1);
+  return (Number(tone[1]) + Number(tone[2])) * (loops > 0 ? loops : 1);
+}
+
+const playback: Application = {
+  needsMedia: true,
+  async run({ core, channel, running }) {
+    running.response = 'FILE PLAYED';
+    await busyFor(core, channel, playbackDurationMs(running.arg));
+  },
+};
+
+const sleep: Application = {
+  needsMedia: false,
+  async run({ core, channel, running }) {
+    await busyFor(core, channel, Number.parseInt(running.arg, 10) || 0);
+  },
+};
+
+/**
+ * intercept [-bleg] <uuid>, after switch_ivr_intercept_session (switch_ivr_bridge.c): refuse per
+ * intercept_unbridged_only / intercept_unanswered_only, answer the picker and the target, link them
+ * with uuid_bridge, and hang up the target's partner (the ringing leg it names) with PICKED_OFF.
+ * A missing target fails silently.
+ */
+const intercept: Application = {
+  needsMedia: true,
+  run({ core, channel, running }) {
+    const bleg = running.arg.startsWith('-bleg ');
+    let targetUuid = (bleg ? running.arg.slice('-bleg '.length) : running.arg).trim();
+    if (bleg) {
+      const partner = core.find(targetUuid)?.bridgedUuid;
+      if (!partner) return;
+      targetUuid = partner;
+    }
+    const target = core.find(targetUuid);
+    if (!target || target === channel) return;
+    if (channel.variables.get('intercept_unbridged_only') === 'true' && target.bridge) return;
+    if (channel.variables.get('intercept_unanswered_only') === 'true' && target.answered) return;
+    core.answer(channel);
+    const partner = target.partnerUuid === undefined ? undefined : core.find(target.partnerUuid);
+    // An outbound leg cannot be answered from our side (02c: the ringing leg stays unanswered).
+    if (target.direction === 'inbound') core.answer(target);
+    uuidBridge(core, channel, target);
+    if (partner && partner !== channel) core.hangup(partner, 'PICKED_OFF');
+  },
+};
+
+const TABLE: Readonly<Record<string, Application>> = {
+  set: setVariable,
+  export: setVariable,
+  log: noOperation,
+  hash,
+  answer,
+  hangup,
+  park,
+  playback,
+  sleep,
+  intercept,
+  bridge: bridgeApplication,
+};
+
+/** Lookup of applications by name. */
+export class Applications {
+  /** The application, or undefined for names FreeSWITCH would call "Invalid Application". */
+  get(name: string): Application | undefined {
+    return Object.hasOwn(TABLE, name) ? TABLE[name] : undefined;
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * Capture replay: runs a scenario against a fresh simulator with the same client connections the
+ * capture driver used (a subscriber with `event <format> ALL`, a control connection, optionally the
+ * stand-in controller), then reduces both streams to what must agree: per-leg CHANNEL_* sequences,
+ * the commands sent and their replies, uuids replaced by leg roles.
+ */
+import { readCaptureEvents, readCaptureSession, type DecodedEvent } from './capture-reader.ts';
+import type { ChannelSnapshot } from './channel.ts';
+import type { Dialplan } from './dialplan.ts';
+import type { DirectoryUser } from './directory.ts';
+import { SimulatorTimeoutError } from './errors.ts';
+import { headerOf, type RawFrame } from './frame-reader.ts';
+import { legView, withRoles, type LegStep } from './leg-sequences.ts';
+import { FreeSwitchSimulator, type SimulatorOptions } from './simulator.ts';
+import { EslTestClient } from './test-client.ts';
+
+/** What a scenario's driver can do. */
+export interface ReplayContext {
+  readonly sim: FreeSwitchSimulator;
+  /** The driver's control connection (`api`, `bgapi`). */
+  readonly control: EslTestClient;
+  /** The stand-in controller's connection (run 4); connected on first use. */
+  controller(): Promise<EslTestClient>;
+  /** Sends a command on the control connection and returns the reply (body or Reply-Text). */
+  send(command: string): Promise<string>;
+  /** Waits for a live channel whose name matches (and, optionally, a predicate). */
+  channelNamed(name: RegExp, predicate?: (channel: ChannelSnapshot) => boolean): Promise<ChannelSnapshot>;
+  /** Waits until a channel is gone (hung up) or, without uuid, until no channel is left. */
+  gone(uuid?: string): Promise<void>;
+  /** Waits until the subscriber has seen an event that matches. */
+  event(predicate: (event: DecodedEvent) => boolean, what: string): Promise<DecodedEvent>;
+}
+
+/** A recorded scenario and how to drive it. */
+export interface Scenario {
+  readonly title: string;
+  /** File-name stem in the capture folder (`01-ring-then-cancel`, `14-…node1`). */
+  readonly stem: string;
+  /** Run 4 files share one control capture for both formats. */
+  readonly sharedControl?: boolean;
+  readonly formats: ReadonlyArray<'plain' | 'json'>;
+  readonly dialplan: Dialplan;
+  readonly directory?: readonly DirectoryUser[];
+  /** Simulator settings that reproduce the recorded run's timing. */
+  readonly simulator?: SimulatorOptions;
+  /** Commands whose replies are not compared (11: the capture's `show channels` lagged behind the call). */
+  readonly skipReplies?: RegExp;
+  readonly drive: (context: ReplayContext) => Promise<void>;
+}
+
+/** What one side (capture or simulator) of a replay looked like. */
+export interface ReplayRecord {
+  readonly legs: Record<string, readonly LegStep[]>;
+  readonly controlCommands: string[];
+  readonly controlReplies: string[];
+  readonly controllerCommands: string[];
+  readonly controllerReplies: string[];
+}
+
+const UNKNOWN_UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+
+function normalise(text: string, roles: ReadonlyMap<string, string>): string {
+  return withRoles(text, roles).replace(UNKNOWN_UUID, '<uuid>');
+}
+
+function replyOf(frame: RawFrame): string {
+  return headerOf(frame, 'Content-Type') === 'api/response' ? frame.body.toString('utf8') : (headerOf(frame, 'Reply-Text') ?? '');
+}
+
+/** `show … as json` replies carry dates: compare their row count and columns only. */
+function comparableReply(command: string, reply: string): string {
+  if (!/^api show \w+ as json/.test(command) || reply.startsWith('{"row_count": 0}')) return reply;
+  const parsed = JSON.parse(reply) as { row_count: number; rows: Array<Record<string, string>> };
+  return `rows=${parsed.row_count} columns=${Object.keys(parsed.rows[0] ?? {}).join(',')}`;
+}
+
+function sideOfCommands(commands: string[], replies: string[], roles: ReadonlyMap<string, string>, skip?: RegExp): [string[], string[]] {
+  const relevant = commands.map((command, index) => [command, replies[index] ?? ''] as const).filter(([command]) => !command.startsWith('auth '));
+  return [
+    relevant.map(([command]) => normalise(command, roles)),
+    relevant.map(([command, reply]) => (skip?.test(command) ? '<not compared>' : normalise(comparableReply(command, reply), roles))),
+  ];
+}
+
+function repliesOf(frames: readonly RawFrame[]): string[] {
+  return frames.filter((frame) => headerOf(frame, 'Content-Type') !== 'auth/request' && !headerOf(frame, 'Content-Type')?.startsWith('text/event')).map(replyOf);
+}
+
+function byRole(legs: ReadonlyMap<string, readonly LegStep[]>): Record<string, readonly LegStep[]> {
+  return Object.fromEntries([...legs].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+function captureFiles(scenario: Scenario, format: 'plain' | 'json'): { events: string; control: string; controller: string } {
+  const control = scenario.sharedControl ? `${scenario.stem}.control.txt` : `${scenario.stem}.event-${format}.control.txt`;
+  return { events: `${scenario.stem}.event-${format}.txt`, control, controller: `${scenario.stem}.controller.txt` };
+}
+
+function capturedSide(fileName: string, roles: ReadonlyMap<string, string>, skip?: RegExp): [string[], string[]] {
+  const session = readCaptureSession(fileName);
+  return sideOfCommands(
+    session.map(({ command }) => command.raw.replace(/\n\n$/, '')),
+    session.map(({ reply }) => (reply ? replyOf(reply) : '')),
+    roles,
+    skip,
+  );
+}
+
+/** The capture side of a scenario. */
+export function recordOfCapture(scenario: Scenario, format: 'plain' | 'json'): ReplayRecord {
+  const files = captureFiles(scenario, format);
+  const view = legView(readCaptureEvents(files.events));
+  const [controlCommands, controlReplies] = capturedSide(files.control, view.roles, scenario.skipReplies);
+  const [controllerCommands, controllerReplies] = capturedSide(files.controller, view.roles);
+  return { legs: byRole(view.legs), controlCommands, controlReplies, controllerCommands, controllerReplies };
+}
+
+/** Runs the scenario on a new simulator and returns the simulator side. */
+export async function recordOfSimulator(scenario: Scenario, format: 'plain' | 'json'): Promise<ReplayRecord> {
+  const sim = new FreeSwitchSimulator({
+    parkTickMs: 5,
+    dialplan: scenario.dialplan,
+    ...(scenario.directory ? { directory: scenario.directory } : {}),
+    ...scenario.simulator,
+  });
+  const port = await sim.listen(0);
+  const subscriber = await EslTestClient.subscribed(port, `${format} ALL`);
+  const control = await EslTestClient.connect(port);
+  await control.command('auth ClueCon');
+  let controllerClient: EslTestClient | undefined;
+  const context: ReplayContext = {
+    sim,
+    control,
+    async controller() {
+      controllerClient ??= await EslTestClient.connect(port);
+      return controllerClient;
+    },
+    send: async (command) => replyOf(await control.command(command)),
+    channelNamed: (name, predicate = () => true) =>
+      poll(() => sim.liveChannels().find((channel) => name.test(channel.name) && predicate(channel)), `a channel named ${name}`),
+    event: (predicate, what) => subscriber.waitForEvent(predicate, what, 10_000),
+    gone: (uuid) =>
+      poll(() => (uuid ? (sim.channel(uuid)?.hangupCause !== undefined || undefined) : sim.liveChannels().length === 0 || undefined), `${uuid ?? 'every channel'} to hang up`).then(() => undefined),
+  };
+  try {
+    await scenario.drive(context);
+    await context.gone();
+    // A reply comes after every event written before it: the subscriber has them all now.
+    await subscriber.command('api hostname');
+    const view = legView(subscriber.events);
+    const [controlCommands, controlReplies] = sideOfCommands(control.sent, repliesOf(control.frames), view.roles, scenario.skipReplies);
+    const [controllerCommands, controllerReplies] = sideOfCommands(controllerClient?.sent ?? [], repliesOf(controllerClient?.frames ?? []), view.roles);
+    return { legs: byRole(view.legs), controlCommands, controlReplies, controllerCommands, controllerReplies };
+  } finally {
+    subscriber.close();
+    control.close();
+    controllerClient?.close();
+    await sim.close();
+  }
+}
+
+/** Polls (every 5 ms) until `probe` returns a value; fails after 10 s. */
+export async function poll<T>(probe: () => T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new SimulatorTimeoutError(what, timeoutMs);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

@@ -1,0 +1,410 @@
+/**
+ * FreeSwitchSimulator: a TCP server speaking FreeSWITCH's inbound event socket, over a small channel
+ * model (switch-core.ts). The test-facing methods play the phones: callers, ringing phones that
+ * answer on demand, and the picker's phone dialling the pickup code.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server, type Socket } from 'node:net';
+import type { AppCall, Channel, ChannelSnapshot } from './channel.ts';
+import { snapshotOf } from './channel.ts';
+import type { ReceivedCommand } from './command-reader.ts';
+import { EslConnection } from './connection.ts';
+import type { Dialplan } from './dialplan.ts';
+import { Directory, type DirectoryUser } from './directory.ts';
+import { ChannelStateError, NoSuchChannelError, SimulatorTimeoutError } from './errors.ts';
+import { floodEvent } from './flood.ts';
+import { createLoopbackPair, createSipInbound } from './leg-factory.ts';
+import { EventStamper, type SimEvent } from './sim-event.ts';
+import { SwitchCore } from './switch-core.ts';
+import { eventFrame, serializeJson, serializePlain, type EventFormat } from './wire.ts';
+
+/** Simulator settings; defaults mimic the capture lab. */
+export interface SimulatorOptions {
+  password?: string;
+  switchname?: string;
+  hostname?: string;
+  coreUuid?: string;
+  ipv4?: string;
+  heartbeatIntervalMs?: number;
+  /** How often a parked channel reads queued sendmsgs (FreeSWITCH: 20 ms). */
+  parkTickMs?: number;
+  /** How long a called phone takes to send its 180 Ringing (default 0: at once). */
+  ringDelayMs?: number;
+  /** Extensions for calls routed through the dialplan (`originate`, `uuid_transfer … XML`). */
+  dialplan?: Dialplan;
+  /** Directory users for `user/` dial strings; others get a default ring-forever phone. */
+  directory?: readonly DirectoryUser[];
+}
+
+/** The legs of a placed call. */
+export interface PlacedCall {
+  aLeg: string;
+  bLegs: string[];
+  /** The caller's own leg when the caller is a loopback pair (`loopback/<x>-a`). */
+  callerLeg?: string;
+}
+
+/** Options of `placeCall`. */
+export interface PlaceCallOptions {
+  domain: string;
+  targets: string[];
+  callerNumber?: string;
+  callerName?: string;
+  /** `{…}` variables of the dial string: they show up on every ringing leg. */
+  dialVariables?: Record<string, string>;
+  /** 'sip' (default): a SIP phone calls in; 'loopback': an originated loopback pair, as in captures 01–06. */
+  caller?: 'sip' | 'loopback';
+}
+
+/** Options of `dialPickup`. */
+export interface DialPickupOptions {
+  extension: string;
+  domain: string;
+  dialled: string;
+  parkTimeoutSec?: number;
+  authenticated?: boolean;
+  variables?: Record<string, string>;
+}
+
+/** Options of `sipCall`: a SIP phone dials a destination through the simulator's dialplan. */
+export interface SipCallOptions {
+  fromUser: string;
+  fromHost: string;
+  destination: string;
+  callerName?: string;
+  context?: string;
+  authenticatedDomain?: string;
+}
+
+const DEFAULTS = {
+  password: 'ClueCon',
+  switchname: 'fslab',
+  hostname: 'vm',
+  ipv4: '192.0.2.2',
+  heartbeatIntervalMs: 20_000,
+  parkTickMs: 20,
+  ringDelayMs: 0,
+} as const;
+
+/** A simulated FreeSWITCH node. */
+export class FreeSwitchSimulator {
+  readonly switchname: string;
+  /** Every command any client sent, in arrival order. */
+  readonly commands: ReceivedCommand[] = [];
+  private readonly settings: Required<Omit<SimulatorOptions, 'coreUuid'>>;
+  private readonly server: Server;
+  private readonly connections = new Set<EslConnection>();
+  private readonly changeListeners = new Set<() => void>();
+  private core: SwitchCore;
+  private stamper: EventStamper;
+  private acceptingConnections = true;
+  private nextConnectionId = 1;
+  private heartbeat: NodeJS.Timeout | undefined;
+
+  constructor(options: SimulatorOptions = {}) {
+    this.settings = {
+      password: options.password ?? DEFAULTS.password,
+      switchname: options.switchname ?? DEFAULTS.switchname,
+      hostname: options.hostname ?? DEFAULTS.hostname,
+      ipv4: options.ipv4 ?? DEFAULTS.ipv4,
+      heartbeatIntervalMs: options.heartbeatIntervalMs ?? DEFAULTS.heartbeatIntervalMs,
+      parkTickMs: options.parkTickMs ?? DEFAULTS.parkTickMs,
+      ringDelayMs: options.ringDelayMs ?? DEFAULTS.ringDelayMs,
+      dialplan: options.dialplan ?? [],
+      directory: options.directory ?? [],
+    };
+    this.switchname = this.settings.switchname;
+    [this.core, this.stamper] = this.startProcess(options.coreUuid ?? randomUUID());
+    this.server = createServer((socket) => this.accept(socket));
+  }
+
+  /** The Core-UUID of the current "process"; a restart changes it. */
+  get coreUuid(): string {
+    return this.stamper.identity.coreUuid;
+  }
+
+  /** Starts listening; resolves the bound port (0 picks a free one). */
+  listen(port = 0, host = '127.0.0.1'): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        const address = this.server.address();
+        resolve(typeof address === 'object' && address ? address.port : port);
+      });
+      this.heartbeat = setInterval(() => this.fireHeartbeat(), this.settings.heartbeatIntervalMs);
+    });
+  }
+
+  /** Stops the server, drops every client and stops every channel silently. */
+  close(): Promise<void> {
+    clearInterval(this.heartbeat);
+    this.core.halt();
+    this.dropConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Destroys every client socket at once, like a TCP reset. */
+  dropConnections(): void {
+    for (const connection of this.connections) connection.destroy();
+    this.connections.clear();
+  }
+
+  /** false: new connections are closed as soon as they arrive. */
+  setAcceptingConnections(accept: boolean): void {
+    this.acceptingConnections = accept;
+  }
+
+  /** A FreeSWITCH restart: clients dropped, channels gone without events, new Core-UUID, Event-Sequence from 1. */
+  restart(options: { coreUuid?: string } = {}): void {
+    this.core.halt();
+    this.dropConnections();
+    [this.core, this.stamper] = this.startProcess(options.coreUuid ?? randomUUID());
+    this.notifyChange();
+  }
+
+  /**
+   * A caller calls `user/<t>@<domain>` for every target at once (simultaneous ring); resolves when
+   * every ringing leg has sent its 180.
+   */
+  async placeCall(options: PlaceCallOptions): Promise<PlacedCall> {
+    const dialVariables = Object.entries(options.dialVariables ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+    const dialString = `${dialVariables ? `{${dialVariables}}` : ''}${options.targets.map((t) => `user/${t}@${options.domain}`).join(',')}`;
+    const program: AppCall[] = [
+      { app: 'set', arg: 'hangup_after_bridge=true' },
+      { app: 'bridge', arg: dialString },
+    ];
+    const callerNumber = options.callerNumber ?? '300';
+    const callerName = options.callerName ?? `Caller${callerNumber}`;
+    let aLeg: Channel;
+    let callerLeg: string | undefined;
+    if (options.caller === 'loopback') {
+      const pair = createLoopbackPair(this.core, { callerIdName: callerName, callerIdNumber: callerNumber, destination: options.targets[0] ?? '' }, {
+        origination_caller_id_name: callerName,
+        origination_caller_id_number: callerNumber,
+      });
+      this.core.route(pair.b, program);
+      aLeg = pair.b;
+      callerLeg = pair.a.uuid;
+    } else {
+      aLeg = createSipInbound(this.core, {
+        fromUser: callerNumber,
+        fromHost: options.domain,
+        callerIdName: callerName,
+        callerIdNumber: callerNumber,
+        destination: options.targets[0] ?? '',
+      });
+      this.core.route(aLeg, program);
+    }
+    const bLegs = await this.waitUntil(
+      () => {
+        const legs = this.core.liveChannels().filter((c) => c.other?.channel === aLeg && c.direction === 'outbound');
+        const allRing = legs.length === options.targets.length && legs.every((leg) => leg.callState === 'RINGING');
+        return allRing && aLeg.times.progress > 0 ? legs : undefined;
+      },
+      'every target of the call to ring and the caller to hear it',
+      5_000,
+    );
+    return { aLeg: aLeg.uuid, bLegs: bLegs.map((leg) => leg.uuid), ...(callerLeg ? { callerLeg } : {}) };
+  }
+
+  /** The phone of a ringing outbound leg answers (200 OK). */
+  async answer(legUuid: string): Promise<void> {
+    const leg = this.liveChannel(legUuid);
+    if (leg.direction !== 'outbound' || leg.answered) throw new ChannelStateError(legUuid, 'is not a ringing outbound leg');
+    this.core.answer(leg);
+  }
+
+  /**
+   * The phone (or caller) behind a channel hangs up. Default cause: ORIGINATOR_CANCEL for a SIP
+   * caller that was never answered (its CANCEL, 07a), NORMAL_CLEARING otherwise.
+   */
+  async hangup(uuid: string, cause?: string): Promise<void> {
+    const channel = this.liveChannel(uuid);
+    const cancels = channel.endpoint === 'sofia' && channel.direction === 'inbound' && !channel.answered;
+    this.core.hangup(channel, cause ?? (cancels ? 'ORIGINATOR_CANCEL' : 'NORMAL_CLEARING'));
+  }
+
+  /**
+   * The picker's phone dials the pickup code: an inbound SIP channel (digest-authenticated unless
+   * `authenticated: false`) that sets the variables and park_timeout, then parks (capture 14).
+   * Resolves with its uuid after CHANNEL_PARK.
+   */
+  async dialPickup(options: DialPickupOptions): Promise<string> {
+    const authenticated = options.authenticated ?? true;
+    const picker = createSipInbound(this.core, {
+      fromUser: options.extension,
+      fromHost: options.domain,
+      callerIdName: `Picker ${options.extension}`,
+      callerIdNumber: options.extension,
+      destination: options.dialled,
+      ...(authenticated ? { authenticated: { user: options.extension, domain: options.domain } } : {}),
+    });
+    const variables = options.variables ?? { fs_pickup_request: 'true' };
+    this.core.route(picker, [
+      ...Object.entries(variables).map(([name, value]) => ({ app: 'set', arg: `${name}=${value}` })),
+      { app: 'set', arg: `park_timeout=${options.parkTimeoutSec ?? 10}:NORMAL_TEMPORARY_FAILURE` },
+      { app: 'park', arg: '' },
+    ]);
+    await this.waitUntil(() => picker.parked || !picker.alive || undefined, 'the picker to park', 5_000);
+    if (!picker.alive) throw new ChannelStateError(picker.uuid, `hung up before parking (${picker.hangupCause})`);
+    return picker.uuid;
+  }
+
+  /** A SIP phone calls a destination routed by the simulator's dialplan; resolves its uuid. */
+  sipCall(options: SipCallOptions): string {
+    const channel = createSipInbound(this.core, {
+      fromUser: options.fromUser,
+      fromHost: options.fromHost,
+      callerIdName: options.callerName ?? options.fromUser,
+      callerIdNumber: options.fromUser,
+      destination: options.destination,
+      ...(options.context ? { context: options.context } : {}),
+      ...(options.authenticatedDomain ? { authenticated: { user: options.fromUser, domain: options.authenticatedDomain } } : {}),
+    });
+    this.core.route(channel);
+    return channel.uuid;
+  }
+
+  /** A channel of the current process, live or ended. */
+  channel(uuid: string): ChannelSnapshot | undefined {
+    const channel = this.core.findAny(uuid);
+    return channel && snapshotOf(channel);
+  }
+
+  /** Live channels, oldest first. */
+  liveChannels(): ChannelSnapshot[] {
+    return this.core.liveChannels().map(snapshotOf);
+  }
+
+  /** Resolves with the channel's snapshot once `predicate` holds (checked after every event). */
+  async waitForChannel(uuid: string, predicate: (channel: ChannelSnapshot) => boolean, timeoutMs = 5_000): Promise<ChannelSnapshot> {
+    return this.waitUntil(() => {
+      const snapshot = this.channel(uuid);
+      return snapshot && predicate(snapshot) ? snapshot : undefined;
+    }, `channel ${uuid} to match`, timeoutMs);
+  }
+
+  /** Writes raw bytes to every authenticated client. */
+  sendRawToClients(bytes: string | Buffer): void {
+    const buffer = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
+    for (const connection of this.connections) connection.writeRaw(buffer);
+  }
+
+  /**
+   * Benchmark load: `count` channel events of about `targetBytes` (~150 headers, CHANNEL_PROGRESS
+   * with padding variables) to their subscribers; resolves when written, waiting for drain.
+   */
+  async floodEvents(options: { count: number; targetBytes?: number }): Promise<void> {
+    const template = floodEvent(this.stamper, options.targetBytes ?? 6_400);
+    for (let i = 0; i < options.count; i++) {
+      const event = template.next();
+      const blocked = this.publish(event);
+      if (blocked.length > 0) await Promise.all(blocked.map((connection) => connection.drained()));
+    }
+  }
+
+  private startProcess(coreUuid: string): [SwitchCore, EventStamper] {
+    const stamper = new EventStamper({
+      coreUuid,
+      hostname: this.settings.hostname,
+      switchname: this.settings.switchname,
+      ipv4: this.settings.ipv4,
+      ipv6: 'fd00::2',
+    });
+    const core = new SwitchCore({
+      stamper,
+      publish: (event) => {
+        this.publish(event);
+        this.notifyChange();
+      },
+      parkTickMs: this.settings.parkTickMs,
+      ringDelayMs: this.settings.ringDelayMs,
+      dialplan: this.settings.dialplan,
+      directory: new Directory(this.settings.directory),
+    });
+    return [core, stamper];
+  }
+
+  private accept(socket: Socket): void {
+    if (!this.acceptingConnections) {
+      socket.destroy();
+      return;
+    }
+    const connection = new EslConnection(this.nextConnectionId++, socket, {
+      password: this.settings.password,
+      environment: () => ({ core: this.core, identity: this.stamper.identity }),
+      record: (command) => this.commands.push(command),
+    });
+    this.connections.add(connection);
+    socket.on('close', () => this.connections.delete(connection));
+  }
+
+  /** Sends an event to every subscriber; returns the connections whose socket buffer is full. */
+  private publish(event: SimEvent): EslConnection[] {
+    const rendered = new Map<EventFormat, Buffer>();
+    const render = (format: EventFormat): Buffer => {
+      let frame = rendered.get(format);
+      if (!frame) {
+        const serialize = format === 'json' ? serializeJson : serializePlain;
+        frame = eventFrame(format, event.serialize?.(format === 'json' ? 'json' : 'plain') ?? serialize(event.headers, event.body));
+        rendered.set(format, frame);
+      }
+      return frame;
+    };
+    const blocked: EslConnection[] = [];
+    for (const connection of this.connections) {
+      if (!connection.deliver(event, render)) blocked.push(connection);
+    }
+    return blocked;
+  }
+
+  private fireHeartbeat(): void {
+    const live = this.core.liveChannels().length;
+    this.core.fire(
+      this.stamper.create('HEARTBEAT', ['switch_core.c', 'send_heartbeat', 95], [
+        ['Event-Info', 'System Ready'],
+        ['Up-Time', `0 years, 0 days, 0 hours, 0 minutes, ${Math.floor((Date.now() - this.core.startedAt) / 1000)} seconds`],
+        ['FreeSWITCH-Version', '1.11.3-dev~64bit'],
+        ['Uptime-msec', String(Date.now() - this.core.startedAt)],
+        ['Session-Count', String(live)],
+        ['Max-Sessions', '1000'],
+        ['Session-Per-Sec', '30'],
+        ['Session-Since-Startup', String(this.core.sessionsSinceStartup)],
+        ['Idle-CPU', '99.000000'],
+      ]),
+    );
+  }
+
+  private liveChannel(uuid: string): Channel {
+    const channel = this.core.find(uuid);
+    if (!channel) throw new NoSuchChannelError(uuid);
+    return channel;
+  }
+
+  private notifyChange(): void {
+    for (const listener of [...this.changeListeners]) listener();
+  }
+
+  /** Resolves with the first non-undefined value of `probe`, re-checked after every event. */
+  private waitUntil<T>(probe: () => T | undefined, what: string, timeoutMs: number): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        const value = probe();
+        if (value === undefined) return;
+        cleanup();
+        resolve(value);
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new SimulatorTimeoutError(what, timeoutMs));
+      }, timeoutMs);
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        this.changeListeners.delete(check);
+      };
+      this.changeListeners.add(check);
+      check();
+    });
+  }
+}

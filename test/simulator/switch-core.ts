@@ -1,0 +1,385 @@
+/**
+ * The simulated switch: live channels, the channel state machine and the events it fires, the
+ * per-channel execution thread (dialplan program, sendmsg queue, park tick) and transfers.
+ * Bridges are in bridging.ts. Event orders per leg follow the captures in ../shared/freeswitch-captures.
+ */
+import { randomUUID } from 'node:crypto';
+import { Applications } from './applications.ts';
+import { runUuidBridge } from './bridging.ts';
+import {
+  CALL_STATE_NUMBERS,
+  applicationHeaders,
+  channelHeaders,
+  type AppCall,
+  type CallState,
+  type Channel,
+  type ChannelStateName,
+  type QueuedMessage,
+  type RunningApp,
+} from './channel.ts';
+import { expandVariables, routeCall, type Dialplan } from './dialplan.ts';
+import type { Directory } from './directory.ts';
+import { nowMicros, type CallingSite, type EventStamper, type SimEvent } from './sim-event.ts';
+import type { Header } from './wire.ts';
+
+/** What the core needs from the simulator around it. */
+export interface CoreOptions {
+  readonly stamper: EventStamper;
+  readonly publish: (event: SimEvent) => void;
+  /** How often a parked (or otherwise idle) channel reads its message queue. */
+  readonly parkTickMs: number;
+  /** Delay before a called phone sends 180 Ringing. */
+  readonly ringDelayMs: number;
+  readonly dialplan: Dialplan;
+  readonly directory: Directory;
+}
+
+// Where FreeSWITCH fires each channel event (Event-Calling-*), as seen in the captures.
+const SITES: Readonly<Record<string, CallingSite>> = {
+  CHANNEL_UUID: ['switch_core_session.c', 'switch_core_session_set_uuid', 2056],
+  CHANNEL_OUTGOING: ['switch_core_session.c', 'switch_core_session_outgoing_channel', 768],
+  CHANNEL_STATE: ['switch_channel.c', 'switch_channel_perform_set_running_state', 2409],
+  CHANNEL_CREATE: ['switch_core_state_machine.c', 'switch_core_session_run', 626],
+  CHANNEL_ORIGINATE: ['switch_core_state_machine.c', 'switch_core_session_run', 632],
+  CHANNEL_CALLSTATE: ['switch_channel.c', 'switch_channel_perform_set_callstate', 302],
+  CHANNEL_EXECUTE: ['switch_core_session.c', 'switch_core_session_exec', 2949],
+  CHANNEL_EXECUTE_COMPLETE: ['switch_core_session.c', 'switch_core_session_exec', 2972],
+  CHANNEL_PROGRESS: ['switch_channel.c', 'switch_channel_perform_mark_ring_ready_value', 3507],
+  CHANNEL_PROGRESS_MEDIA: ['switch_channel.c', 'switch_channel_perform_mark_pre_answered', 3562],
+  CHANNEL_ANSWER: ['switch_channel.c', 'switch_channel_perform_mark_answered', 3848],
+  CHANNEL_HANGUP: ['switch_channel.c', 'switch_channel_perform_hangup', 3447],
+  CHANNEL_HANGUP_COMPLETE: ['switch_core_state_machine.c', 'switch_core_session_reporting_state', 943],
+  CHANNEL_DESTROY: ['switch_core_session.c', 'switch_core_session_perform_destroy', 1588],
+  CHANNEL_PARK: ['switch_ivr.c', 'switch_ivr_park', 1002],
+  CHANNEL_UNPARK: ['switch_ivr.c', 'switch_ivr_park', 1213],
+  CHANNEL_BRIDGE: ['switch_ivr_bridge.c', 'switch_ivr_multi_threaded_bridge', 1689],
+  CHANNEL_UNBRIDGE: ['switch_ivr_bridge.c', 'switch_ivr_multi_threaded_bridge', 1879],
+};
+
+// These three carry the channel block but no variable_* headers (README "Only some events carry variables").
+const WITHOUT_VARIABLES = new Set(['CHANNEL_STATE', 'CHANNEL_CALLSTATE', 'CHANNEL_OUTGOING']);
+
+const Q850: Readonly<Record<string, number>> = {
+  NORMAL_CLEARING: 16, ORIGINATOR_CANCEL: 487, PICKED_OFF: 605, NORMAL_TEMPORARY_FAILURE: 41, NO_ROUTE_DESTINATION: 3,
+  NO_ANSWER: 19, LOSE_RACE: 502, DESTINATION_OUT_OF_ORDER: 27, USER_BUSY: 17, CALL_REJECTED: 21,
+  UNALLOCATED_NUMBER: 1, MANAGER_REQUEST: 503, SYSTEM_SHUTDOWN: 501,
+};
+
+/** The switch. One instance per simulated FreeSWITCH process lifetime (a restart makes a new one). */
+export class SwitchCore {
+  private readonly live = new Map<string, Channel>();
+  private readonly known = new Map<string, Channel>();
+  private readonly hashRealms = new Map<string, Map<string, string>>();
+  private readonly apps = new Applications();
+  private halted = false;
+  private sessionCounter = 0;
+  readonly startedAt = Date.now();
+
+  constructor(readonly options: CoreOptions) {}
+
+  // ---- registry -------------------------------------------------------------------------------
+
+  /** Adds a new channel (ids are global per process). */
+  register(channel: Channel): void {
+    this.live.set(channel.uuid, channel);
+    this.known.set(channel.uuid, channel);
+    channel.variables.set('session_id', String(++this.sessionCounter));
+  }
+
+  /** A live channel. */
+  find(uuid: string): Channel | undefined {
+    return this.live.get(uuid);
+  }
+
+  /** A live or ended channel of this process. */
+  findAny(uuid: string): Channel | undefined {
+    return this.known.get(uuid);
+  }
+
+  /** Live channels in creation order. */
+  liveChannels(): Channel[] {
+    return [...this.live.values()];
+  }
+
+  /** Sessions created since start-up. */
+  get sessionsSinceStartup(): number {
+    return this.sessionCounter;
+  }
+
+  /** The `hash` application's realms (insert/delete) and the `hash select` api read these. */
+  hashRealm(realm: string): Map<string, string> {
+    let entries = this.hashRealms.get(realm);
+    if (!entries) this.hashRealms.set(realm, (entries = new Map()));
+    return entries;
+  }
+
+  /** A restart: every channel is gone without a single event, every thread stops. */
+  halt(): void {
+    this.halted = true;
+    for (const channel of this.live.values()) {
+      channel.hangupCause = 'SYSTEM_SHUTDOWN';
+      channel.wakeup.wake();
+    }
+    this.live.clear();
+  }
+
+  // ---- events ---------------------------------------------------------------------------------
+
+  /** Fires a non-channel event (unless the process was halted). */
+  fire(event: SimEvent): void {
+    if (!this.halted) this.options.publish(event);
+  }
+
+  /** Fires a channel event: core headers, `before`, the channel block, `after`. */
+  fireChannel(name: string, channel: Channel, before: readonly Header[] = [], after: readonly Header[] = []): void {
+    if (this.halted) return;
+    const site = SITES[name] ?? ['switch_channel.c', 'switch_channel_event_set_data', 0];
+    const headers = [
+      ...this.options.stamper.coreHeaders(name, site),
+      ...before,
+      ...channelHeaders(channel, !WITHOUT_VARIABLES.has(name)),
+      ...after,
+    ];
+    this.options.publish({ name, headers });
+  }
+
+  // ---- state machine --------------------------------------------------------------------------
+
+  /** Sets the running state and fires CHANNEL_STATE. */
+  setState(channel: Channel, state: ChannelStateName): void {
+    channel.state = state;
+    this.fireChannel('CHANNEL_STATE', channel);
+  }
+
+  /** Sets the call state and fires CHANNEL_CALLSTATE if it changed. */
+  setCallState(channel: Channel, callState: CallState): void {
+    if (channel.callState === callState) return;
+    const original = channel.callState;
+    channel.callState = callState;
+    this.fireChannel('CHANNEL_CALLSTATE', channel, [
+      ['Original-Channel-Call-State', original],
+      ['Channel-Call-State-Number', String(CALL_STATE_NUMBERS[callState])],
+    ]);
+  }
+
+  /** CS_ROUTING; an inbound channel's call state becomes RINGING (fired before the state event). */
+  enterRouting(channel: Channel): void {
+    channel.state = 'CS_ROUTING';
+    if (channel.direction === 'inbound') this.setCallState(channel, 'RINGING');
+    this.fireChannel('CHANNEL_STATE', channel);
+  }
+
+  /** CS_EXECUTE; an answered channel's call state returns to ACTIVE first. */
+  enterExecute(channel: Channel): void {
+    channel.state = 'CS_EXECUTE';
+    if (channel.answered) this.setCallState(channel, 'ACTIVE');
+    this.fireChannel('CHANNEL_STATE', channel);
+  }
+
+  /** Ring indication (a 180 on an outbound leg, or passed on to the caller): CHANNEL_PROGRESS. */
+  markRinging(channel: Channel): void {
+    if (!channel.alive) return;
+    this.mirrorToLoopbackCaller(channel, (partner) => this.markRinging(partner));
+    if (channel.times.progress === 0) channel.times.progress = nowMicros();
+    this.fireChannel('CHANNEL_PROGRESS', channel);
+    if (channel.callState === 'DOWN') this.setCallState(channel, 'RINGING');
+  }
+
+  /** Early media (183): CHANNEL_PROGRESS_MEDIA, call state EARLY. */
+  preAnswer(channel: Channel): void {
+    if (!channel.alive || channel.answerState !== 'ringing') return;
+    this.mirrorToLoopbackCaller(channel, (partner) => this.preAnswer(partner));
+    channel.answerState = 'early';
+    channel.times.progressMedia = nowMicros();
+    channel.codec ??= { name: 'PCMU', rate: '8000', bitRate: '64000' };
+    this.fireChannel('CHANNEL_PROGRESS_MEDIA', channel);
+    this.setCallState(channel, 'EARLY');
+  }
+
+  /** Answer (200 OK): CHANNEL_ANSWER, call state ACTIVE. A SIP caller gets early media first, as in 07b. */
+  answer(channel: Channel): void {
+    if (!channel.alive || channel.answered) return;
+    if (channel.endpoint === 'sofia' && channel.direction === 'inbound') this.preAnswer(channel);
+    this.mirrorToLoopbackCaller(channel, (partner) => this.answer(partner));
+    channel.answerState = 'answered';
+    channel.times.answered = nowMicros();
+    channel.codec ??= { name: 'PCMU', rate: '8000', bitRate: '64000' };
+    this.fireChannel('CHANNEL_ANSWER', channel);
+    this.setCallState(channel, 'ACTIVE');
+    channel.wakeup.wake();
+    channel.other?.channel.wakeup.wake();
+  }
+
+  /**
+   * Hangs a channel up: CHANNEL_HANGUP, UNBRIDGE (bridge originator), the running applications
+   * unwound (UNPARK before park's EXECUTE_COMPLETE), then HANGUP → REPORTING → DESTROY.
+   */
+  hangup(channel: Channel, cause: string): void {
+    if (!channel.alive || this.halted) return;
+    channel.hangupCause = cause;
+    channel.answerState = 'hangup';
+    channel.times.hangup = nowMicros();
+    channel.variables.set('hangup_cause', cause);
+    channel.variables.set('hangup_cause_q850', String(Q850[cause] ?? 16));
+    this.fireChannel('CHANNEL_HANGUP', channel);
+    const link = channel.bridge;
+    if (link) {
+      channel.bridge = undefined;
+      link.peer.bridge = undefined;
+      this.fireChannel('CHANNEL_UNBRIDGE', link.side === 'a' ? channel : link.peer);
+      link.peer.wakeup.wake();
+    }
+    for (const running of [...channel.appStack].reverse()) this.completeApp(channel, running);
+    this.setState(channel, 'CS_HANGUP');
+    this.setCallState(channel, 'HANGUP');
+    this.setState(channel, 'CS_REPORTING');
+    this.fireChannel('CHANNEL_HANGUP_COMPLETE', channel);
+    this.fireChannel('CHANNEL_DESTROY', channel);
+    this.setState(channel, 'CS_DESTROY');
+    this.live.delete(channel.uuid);
+    channel.wakeup.wake();
+    channel.other?.channel.wakeup.wake();
+    // mod_loopback: each half of a pair ends with the other's cause.
+    if (channel.loopbackPartner) this.hangup(channel.loopbackPartner, cause);
+  }
+
+  // mod_loopback passes ring, early media and answer of the -b leg on to its -a leg (the caller's side) first.
+  private mirrorToLoopbackCaller(channel: Channel, apply: (partner: Channel) => void): void {
+    if (channel.endpoint === 'loopback' && channel.direction === 'inbound' && channel.loopbackPartner) {
+      apply(channel.loopbackPartner);
+    }
+  }
+
+  // ---- execution --------------------------------------------------------------------------------
+
+  /** Gives the channel a program (dialplan actions) and starts its thread if it has none. */
+  run(channel: Channel, program: AppCall[]): void {
+    channel.program = program;
+    channel.programCounter = 0;
+    this.activate(channel);
+  }
+
+  /** Routes an inbound channel through the dialplan (or the given program) and runs it. */
+  route(channel: Channel, program?: AppCall[]): void {
+    this.enterRouting(channel);
+    const actions = program ?? this.lookupDialplan(channel.profile.context, channel.profile.destinationNumber);
+    if (!actions) {
+      this.hangup(channel, 'NO_ROUTE_DESTINATION');
+      return;
+    }
+    this.enterExecute(channel);
+    this.run(channel, actions);
+  }
+
+  /** Dialplan actions for a destination, if an extension matches. */
+  lookupDialplan(context: string, destination: string): AppCall[] | undefined {
+    return routeCall(this.options.dialplan, context, destination);
+  }
+
+  /** `uuid_transfer … inline` and friends: leave whatever runs now, route to a new program. */
+  transfer(channel: Channel, program: AppCall[]): void {
+    channel.pendingTransfer = program;
+    this.activate(channel);
+  }
+
+  /** Queues a sendmsg; a parked channel reads it on its next tick. */
+  queueMessage(channel: Channel, message: QueuedMessage): void {
+    channel.messages.push(message);
+  }
+
+  /** Waits one tick (or until woken) and then reads queued messages, as park/sleep/playback loops do. */
+  async idle(channel: Channel, maxMs = this.options.parkTickMs): Promise<void> {
+    await channel.wakeup.wait(Math.min(maxMs, this.options.parkTickMs));
+    await this.processMessages(channel);
+  }
+
+  /** Runs one application: optional pre-answer ("Requires media"), EXECUTE, the app, EXECUTE_COMPLETE. */
+  async execute(channel: Channel, call: AppCall): Promise<void> {
+    const app = this.apps.get(call.app);
+    if (!app || !channel.alive) return; // FreeSWITCH logs "Invalid Application" and fires nothing
+    const arg = this.expand(channel, call.arg);
+    if (app.needsMedia) this.preAnswer(channel);
+    const running: RunningApp = { app: call.app, arg, uuid: call.uuid ?? randomUUID(), response: '_none_', completed: false };
+    channel.appStack.push(running);
+    if (arg !== '') channel.variables.set('current_application_data', arg);
+    channel.variables.set('current_application', call.app);
+    this.fireChannel('CHANNEL_EXECUTE', channel, [], applicationHeaders(running, false));
+    try {
+      await app.run({ core: this, channel, running });
+    } finally {
+      channel.appStack.splice(channel.appStack.indexOf(running), 1);
+    }
+    this.completeApp(channel, running);
+  }
+
+  /** Expands `${…}` in an application argument against the channel's variables. */
+  expand(channel: Channel, text: string): string {
+    return expandVariables(text, (name) => (name === 'uuid' ? channel.uuid : channel.variables.get(name)), {
+      hash: (argument) => {
+        const [action, realm = '', key = ''] = argument.split('/');
+        return action === 'select' ? (this.hashRealm(realm).get(key) ?? '') : '';
+      },
+    });
+  }
+
+  private completeApp(channel: Channel, running: RunningApp): void {
+    if (running.completed) return;
+    running.completed = true;
+    if (running.app === 'park' && channel.parked) {
+      channel.parked = false;
+      this.fireChannel('CHANNEL_UNPARK', channel);
+    }
+    this.fireChannel('CHANNEL_EXECUTE_COMPLETE', channel, [], applicationHeaders(running, true));
+  }
+
+  /** Wakes the channel and starts its thread if it has none (a leg with no dialplan, a transfer). */
+  activate(channel: Channel): void {
+    channel.wakeup.wake();
+    if (!channel.threadRunning) void this.runThread(channel);
+  }
+
+  private async runThread(channel: Channel): Promise<void> {
+    channel.threadRunning = true;
+    try {
+      while (channel.alive && !this.halted) {
+        if (channel.pendingBridge) {
+          await runUuidBridge(this, channel);
+        } else if (channel.pendingTransfer) {
+          channel.program = channel.pendingTransfer;
+          channel.programCounter = 0;
+          channel.pendingTransfer = undefined;
+          this.enterRouting(channel);
+          this.enterExecute(channel);
+        } else {
+          const call = channel.program[channel.programCounter++];
+          // The end of the dialplan (or of an originate's &app) hangs the channel up.
+          if (!call) this.hangup(channel, 'NORMAL_CLEARING');
+          else await this.execute(channel, call);
+        }
+      }
+    } finally {
+      channel.threadRunning = false;
+    }
+  }
+
+  /** Reads the sendmsg queue; while an `event-lock` app runs, the queue waits for it. */
+  async processMessages(channel: Channel): Promise<void> {
+    if (channel.eventLocked) return;
+    while (channel.alive && !channel.interrupted) {
+      const message = channel.messages.shift();
+      if (!message) return;
+      if (message.kind === 'hangup') {
+        this.hangup(channel, message.cause);
+        return;
+      }
+      for (let loop = 0; loop < message.loops && channel.alive && !channel.interrupted; loop++) {
+        channel.eventLocked = message.eventLock;
+        try {
+          await this.execute(channel, message.call);
+        } finally {
+          channel.eventLocked = false;
+        }
+      }
+    }
+  }
+}
