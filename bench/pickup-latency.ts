@@ -50,9 +50,9 @@ export async function measurePickupLatency(redisUrl: string, ringingCalls: numbe
       done();
     },
   });
-  const controller = await startController(loadConfig(env), pino({ level: 'info' }, sink));
+  const controller = startController(loadConfig(env), pino({ level: 'info' }, sink));
   try {
-    await new Promise<void>((resolve) => controller.esl.onReady(() => resolve()));
+    await new Promise<void>((resolve) => controller.nodes[0]?.esl.onReady(() => resolve()));
     const keys = new Keys('benchlat');
     await new PreferenceStore(controller.redis, keys).setMany([
       { user: { extension: '100', domain }, preferences: { callGroups: [], pickupGroups: ['sales'] } },

@@ -48,8 +48,8 @@ async function main(): Promise<void> {
     await cli(['set', `301@${DOMAIN}`, '--call-groups', 'sales team']);
 
     say(`\n2. The controller connects to the simulated FreeSWITCH on 127.0.0.1:${port}:`);
-    const controller = await startController(loadConfig(env), pino({ level: 'info' }, controllerLog));
-    await new Promise<void>((resolve) => controller.esl.onReady(() => resolve()));
+    const controller = startController(loadConfig(env), pino({ level: 'info' }, controllerLog));
+    await new Promise<void>((resolve) => controller.nodes[0]?.esl.onReady(() => resolve()));
     await new Promise((resolve) => setTimeout(resolve, 100));
 
     say('\n3. A caller (5551234) calls user 200, a "sales" member; the phone rings:');

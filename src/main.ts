@@ -15,8 +15,11 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
-  logger.info({ node: config.nodeName, esl: `${config.esl.host}:${config.esl.port}`, prefix: config.pickupPrefix, strategy: config.claimStrategy }, 'fs-pickup starting');
-  const controller = await startController(config, logger);
+  logger.info(
+    { nodes: config.nodes.map((node) => `${node.name}@${node.esl.host}:${node.esl.port}`), redis: config.redis.kind, prefix: config.pickupPrefix, strategy: config.claimStrategy },
+    'fs-pickup starting',
+  );
+  const controller = startController(config, logger);
   logger.info('fs-pickup started');
   const shutdown = (signal: string): void => {
     logger.info({ signal }, 'fs-pickup stopping');

@@ -5,7 +5,7 @@ import { behaviourOf, type UserPreferences } from '../domain/preferences.ts';
 import { parseUserRef, validateDomain, type UserRef } from '../domain/users.ts';
 import { Keys } from '../store/keys.ts';
 import { PreferenceStore } from '../store/preference-store.ts';
-import { Redis } from 'ioredis';
+import { createRedis } from '../store/redis-connection.ts';
 import { parseImportFile, type RawPreferenceChange, validateChanges } from './preference-changes.ts';
 
 const USAGE = `pickupctl — call and pickup groups of fs-pickup users (stored in Redis: FSP_REDIS_URL)
@@ -70,12 +70,12 @@ export async function runCli(argv: readonly string[], env: Readonly<Record<strin
     }
     throw error;
   }
-  const redis = new Redis(config.redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 3_000, retryStrategy: () => null });
+  const redis = createRedis(config.redis, false);
   redis.on('error', () => undefined);
   try {
     await redis.connect();
   } catch (error) {
-    io.err(`cannot reach Redis at ${config.redisUrl}: ${(error as Error).message}`);
+    io.err(`cannot reach Redis (${config.redis.kind}): ${(error as Error).message}`);
     return EXIT.unavailable;
   }
   const store = new PreferenceStore(redis, new Keys(config.keyPrefix));

@@ -39,11 +39,13 @@ export type ChannelFact =
       readonly domainName: string | undefined;
       readonly sequence: number;
     }
-  /** A bridge formed (after an intercept: A = picker, B = caller's leg). */
-  | { readonly kind: 'bridged'; readonly aUuid: string; readonly bUuid: string; readonly sequence: number };
+  /** Another node's controller sent a picker here: the token leg waits, parked, in the cluster context. */
+  | { readonly kind: 'token-parked'; readonly legUuid: string; readonly token: string; readonly fromAddress: string; readonly sequence: number };
 
 /** The channel variable our dialplan sets on a pickup request before parking it (freeswitch-conf/). */
 export const PICKUP_REQUEST_VARIABLE = 'fs_pickup_request';
+/** The channel variable the cluster context sets on a token leg before parking it (freeswitch-conf/). */
+export const PICKUP_TOKEN_VARIABLE = 'fs_pickup_token';
 
 /** The events the controller subscribes to: nothing else is needed to track ringing calls and run pickups. */
 export const CONTROLLER_EVENTS = Object.freeze([
@@ -67,22 +69,19 @@ export function channelFactOf(event: EslEvent): ChannelFact | undefined {
   const sequence = Number(h['Event-Sequence'] ?? 0);
   switch (event.name) {
     case 'CHANNEL_PARK': {
+      const uuid = h['Unique-ID'];
+      if (!uuid) return undefined;
+      const token = h[`variable_${PICKUP_TOKEN_VARIABLE}`];
+      if (token !== undefined) return { kind: 'token-parked', legUuid: uuid, token, fromAddress: h.variable_sip_network_ip ?? '', sequence };
       if (h[`variable_${PICKUP_REQUEST_VARIABLE}`] !== 'true') return undefined;
-      const pickerUuid = h['Unique-ID'];
-      if (!pickerUuid) return undefined;
       return {
         kind: 'pickup-parked',
-        pickerUuid,
+        pickerUuid: uuid,
         dialled: h['Caller-Destination-Number'] ?? '',
         userName: nonEmpty(h.variable_user_name),
         domainName: nonEmpty(h.variable_domain_name),
         sequence,
       };
-    }
-    case 'CHANNEL_BRIDGE': {
-      const aUuid = h['Bridge-A-Unique-ID'];
-      const bUuid = h['Bridge-B-Unique-ID'];
-      return aUuid && bUuid ? { kind: 'bridged', aUuid, bUuid, sequence } : undefined;
     }
     default:
       return legFactOf(event, sequence);

@@ -6,20 +6,24 @@ import { decidePickup } from '../domain/permissions.ts';
 import { validateDomain, validateExtension, type UserRef } from '../domain/users.ts';
 import type { ChannelFact } from '../esl/channel-facts.ts';
 import type { EslClient } from '../esl/client.ts';
-import { EslCommandError } from '../esl/errors.ts';
 import type { EslEvent } from '../esl/event.ts';
 import type { CallStore, ClaimedCall } from '../store/call-store.ts';
+import type { NodeRegistry } from '../store/node-registry.ts';
 import type { PreferenceStore } from '../store/preference-store.ts';
+import type { TokenStore } from '../store/token-store.ts';
+import { ChannelWatches } from './channel-watches.ts';
+import { DEFAULT_HANDOFF_SETTINGS, Handoff } from './handoff.ts';
+import { intercept } from './intercept.ts';
 import { DEFAULT_FAILURE_CAUSES, type PickupFailure, type PickupOutcome } from './outcome.ts';
 
 type PickupRequest = Extract<ChannelFact, { kind: 'pickup-parked' }>;
-type BridgedFact = Extract<ChannelFact, { kind: 'bridged' }>;
+type TokenRequest = Extract<ChannelFact, { kind: 'token-parked' }>;
 
 export interface PickupSettings {
   /** The feature code, e.g. "88" (must match the dialplan's regex). */
   readonly prefix: string;
   readonly strategy: ClaimStrategy;
-  /** Candidates tried per request before giving up (each failed intercept drops that candidate). */
+  /** Candidates tried per request before giving up (each failed attempt drops or releases that candidate). */
   readonly maxAttempts: number;
   /** How long an intercept may take to complete before it counts as failed. */
   readonly interceptTimeoutMs: number;
@@ -28,6 +32,8 @@ export interface PickupSettings {
   /** Played to a picker whose pickup failed, before the hangup. */
   readonly failureTone: string;
   readonly failureCauses: Readonly<Record<PickupFailure, string>>;
+  /** The SIP profile that reaches other nodes (cross-node pickup). */
+  readonly clusterSipProfile: string;
   /** Identifies this controller in the cluster-wide "request taken" marker. */
   readonly controllerId: string;
 }
@@ -40,7 +46,16 @@ export const DEFAULT_PICKUP_SETTINGS: Omit<PickupSettings, 'controllerId'> = Obj
   bridgeTimeoutMs: 2_000,
   failureTone: 'tone_stream://%(250,250,480,620);loops=3',
   failureCauses: DEFAULT_FAILURE_CAUSES,
+  clusterSipProfile: 'cluster',
 });
+
+/** The stores the pickup service works with. */
+export interface PickupStores {
+  readonly calls: CallStore;
+  readonly preferences: PreferenceStore;
+  readonly registry: NodeRegistry;
+  readonly tokens: TokenStore;
+}
 
 /** A request marker outlives any pickup attempt (park_timeout is 8 s in freeswitch-conf). */
 const REQUEST_MARKER_TTL_MS = 60_000;
@@ -48,28 +63,45 @@ const REQUEST_MARKER_TTL_MS = 60_000;
 /**
  * Serves pickup requests of one FreeSWITCH node: a phone that dialled the feature code is parked by the
  * dialplan; this checks who it is and what they may pick up, claims one ringing call atomically, and has
- * FreeSWITCH run `intercept` on the picker's channel. A refused or failed pickup ends with a tone and a
- * hangup cause that tells the phone why, never with silence.
+ * FreeSWITCH run `intercept` on the picker's channel — or, when the call rings on another node, sends the
+ * picker there (Handoff). A refused or failed pickup ends with a tone and a hangup cause that tells the phone
+ * why, never with silence.
  */
 export class PickupService {
   private readonly log: Logger;
-  private readonly bridgeWaiters = new Map<string, (fact: BridgedFact) => void>();
+  private readonly watches = new ChannelWatches();
+  private readonly handoff: Handoff;
 
   constructor(
     private readonly esl: EslClient,
-    private readonly calls: CallStore,
-    private readonly preferences: PreferenceStore,
+    private readonly stores: PickupStores,
     private readonly node: string,
     private readonly settings: PickupSettings,
     logger: Logger,
     private readonly random: () => number = () => randomInt(0, 2 ** 32) / 2 ** 32,
   ) {
     this.log = logger.child({ module: 'pickup', node });
+    this.handoff = new Handoff(esl, stores.calls, stores.registry, stores.tokens, this.watches, node, {
+      ...DEFAULT_HANDOFF_SETTINGS,
+      sipProfile: settings.clusterSipProfile,
+      interceptTimeoutMs: settings.interceptTimeoutMs,
+      bridgeTimeoutMs: settings.bridgeTimeoutMs,
+    });
   }
 
-  /** Feeds CHANNEL_BRIDGE facts: they confirm the bridges our intercepts make. */
-  noteBridge(fact: BridgedFact): void {
-    this.bridgeWaiters.get(fact.aUuid)?.(fact);
+  /** Feeds every event: pickups in progress wait on their channels' events. */
+  observe(event: EslEvent): void {
+    this.watches.observe(event);
+  }
+
+  /** A token leg from another node's picker arrived here. Never rejects. */
+  async acceptToken(request: TokenRequest): Promise<void> {
+    try {
+      await this.handoff.acceptToken(request, this.log);
+    } catch (error) {
+      this.log.error({ err: error, tokenLegUuid: request.legUuid }, 'token call failed: store or switch unavailable');
+      await this.esl.hangup(request.legUuid, this.settings.failureCauses.unavailable).catch(() => undefined);
+    }
   }
 
   /** Handles one parked pickup request from start to end. Never rejects. */
@@ -88,7 +120,7 @@ export class PickupService {
       return this.fail(request.pickerUuid, 'invalid-dialled', 0, pickerLog);
     }
     try {
-      if (!(await this.calls.takeRequest(picker.domain, request.pickerUuid, this.settings.controllerId, REQUEST_MARKER_TTL_MS))) {
+      if (!(await this.stores.calls.takeRequest(picker.domain, request.pickerUuid, this.settings.controllerId, REQUEST_MARKER_TTL_MS))) {
         pickerLog.debug('pickup request already taken by another controller');
         return { result: 'abandoned', why: 'handled-elsewhere' };
       }
@@ -100,7 +132,7 @@ export class PickupService {
   }
 
   private async serve(pickerUuid: string, picker: UserRef, target: PickupTarget, log: Logger, seenAt: number): Promise<PickupOutcome> {
-    const preferences = await this.preferences.get(picker);
+    const preferences = await this.stores.preferences.get(picker);
     const decision = decidePickup(preferences, target);
     if (!decision.allowed) {
       log.info({ target, denial: decision.denial }, 'pickup refused: not permitted');
@@ -111,16 +143,17 @@ export class PickupService {
     const groupLog = log.child({ group });
     groupLog.info('pickup requested');
     for (let attempt = 1; attempt <= this.settings.maxAttempts; attempt++) {
-      const claimed = await this.calls.claim(picker.domain, { group }, pickerUuid, this.settings.strategy, this.random());
+      const liveNodes = await this.stores.registry.liveNodes();
+      const claimed = await this.stores.calls.claim(picker.domain, { group }, pickerUuid, this.settings.strategy, this.random(), liveNodes);
       if (!claimed) {
         groupLog.info({ attempt }, 'nothing to pick up');
         return this.fail(pickerUuid, 'nothing-to-pick', attempt, groupLog);
       }
-      const callLog = groupLog.child({ callUuid: claimed.callUuid });
-      // decisionMs: from the request's event to the intercept being written (it follows this line at once).
+      const callLog = groupLog.child({ callUuid: claimed.callUuid, callNode: claimed.node });
+      // decisionMs: from the request's event to the intercept (or hand-off) being written, which follows at once.
       const decisionMs = Math.round((performance.now() - seenAt) * 1000) / 1000;
       callLog.info({ attempt, callerNumber: claimed.callerNumber, ringingSinceMs: Date.now() - claimed.startedAt, decisionMs }, 'call claimed');
-      const result = await this.intercept(pickerUuid, claimed, callLog);
+      const result = claimed.node === this.node ? await this.interceptHere(pickerUuid, claimed, callLog) : await this.sendElsewhere(pickerUuid, claimed, callLog);
       if (result === 'picked') return { result: 'picked', callUuid: claimed.callUuid, attempts: attempt };
       if (result === 'picker-gone') return { result: 'abandoned', why: 'picker-gone' };
       if (result === 'unavailable') return this.fail(pickerUuid, 'unavailable', attempt, callLog);
@@ -129,66 +162,45 @@ export class PickupService {
     return this.fail(pickerUuid, 'nothing-to-pick', this.settings.maxAttempts, groupLog);
   }
 
-  /** Runs `intercept` for a claimed call and settles the claim by the result. */
-  private async intercept(pickerUuid: string, claimed: ClaimedCall, log: Logger): Promise<'picked' | 'refused' | 'picker-gone' | 'unavailable'> {
-    if (claimed.node !== this.node) {
-      // Cross-node pickup is not served by this version: give the call back untouched.
-      await this.calls.release(claimed.domain, claimed.callUuid, pickerUuid);
-      log.warn({ callNode: claimed.node }, 'claimed call rings on another node; released');
-      return 'refused';
-    }
-    const bridged = this.waitForBridge(pickerUuid, claimed.callUuid);
-    let completion: EslEvent;
-    try {
-      // Refuse a call answered since our claim (FreeSWITCH checks it inside intercept: no race). Both messages
-      // are written back to back: the channel runs them in order, and no round trip is spent in between.
-      const [, intercept] = await Promise.all([
-        this.esl.execute(pickerUuid, { app: 'set', arg: 'intercept_unanswered_only=true' }),
-        this.esl.execute(pickerUuid, { app: 'intercept', arg: claimed.callUuid }, this.settings.interceptTimeoutMs),
-      ]);
-      completion = await intercept.completed;
-    } catch (error) {
-      bridged.cancel();
-      await this.calls.release(claimed.domain, claimed.callUuid, pickerUuid).catch(() => false);
-      if (error instanceof EslCommandError) {
-        log.info({ reply: error.replyText }, 'picker hung up before the intercept; claim released');
-        return 'picker-gone';
-      }
-      log.error({ err: error }, 'intercept not confirmed; claim released');
-      return 'unavailable';
-    }
-    // Success shows on intercept's EXECUTE_COMPLETE: the picker answered and its other leg is the caller (capture 14/14b).
-    const picked = completion.headers['Answer-State'] === 'answered' && completion.headers['Other-Leg-Unique-ID'] === claimed.callUuid;
-    // Either way the call is not pickable any more: picked up, or answered/gone (why intercept refused it).
-    await this.calls.endCall(claimed.domain, claimed.callUuid, claimed.node).catch((error: unknown) => {
-      // Its legs' hangup events remove it as well; the pickup itself is settled.
-      log.warn({ err: error }, 'could not remove the intercepted call from the store');
+  /** The call rings on this node: intercept it on the picker's channel and settle the claim by the result. */
+  private async interceptHere(pickerUuid: string, claimed: ClaimedCall, log: Logger): Promise<'picked' | 'refused' | 'picker-gone' | 'unavailable'> {
+    const { result, error, bridged } = await intercept(this.esl, this.watches, pickerUuid, claimed.callUuid, {
+      interceptMs: this.settings.interceptTimeoutMs,
+      bridgeMs: this.settings.bridgeTimeoutMs,
     });
-    if (!picked) {
-      bridged.cancel();
+    if (result === 'channel-gone' || result === 'unavailable') {
+      await this.stores.calls.release(claimed.domain, claimed.callUuid, pickerUuid).catch(() => false);
+      if (result === 'channel-gone') log.info('picker hung up before the intercept; claim released');
+      else log.error({ err: error }, 'intercept not confirmed; claim released');
+      return result === 'channel-gone' ? 'picker-gone' : 'unavailable';
+    }
+    // Either way the call is not pickable any more: picked up, or answered/gone (why intercept refused it).
+    await this.stores.calls.endCall(claimed.domain, claimed.callUuid, claimed.node).catch((storeError: unknown) => {
+      // Its legs' hangup events remove it as well; the pickup itself is settled.
+      log.warn({ err: storeError }, 'could not remove the intercepted call from the store');
+    });
+    if (result === 'refused') {
       log.info('intercept refused (call answered or gone meanwhile); trying the next call');
       return 'refused';
     }
     log.info({ callerNumber: claimed.callerNumber }, 'call picked up');
-    if (await bridged.confirmed) log.info('pickup bridged');
+    if (await bridged) log.info('pickup bridged');
     else log.warn({ waitedMs: this.settings.bridgeTimeoutMs }, 'intercept succeeded but no bridge was seen');
     return 'picked';
   }
 
-  private waitForBridge(pickerUuid: string, callUuid: string): { confirmed: Promise<boolean>; cancel(): void } {
-    let finish!: (confirmed: boolean) => void;
-    const confirmed = new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => finish(false), this.settings.bridgeTimeoutMs);
-      finish = (value) => {
-        clearTimeout(timer);
-        this.bridgeWaiters.delete(pickerUuid);
-        resolve(value);
-      };
-    });
-    this.bridgeWaiters.set(pickerUuid, (fact) => {
-      if (fact.bUuid === callUuid) finish(true);
-    });
-    return { confirmed, cancel: () => finish(false) };
+  /** The call rings on another node: hand the picker over; the claim is released unless it was picked. */
+  private async sendElsewhere(pickerUuid: string, claimed: ClaimedCall, log: Logger): Promise<'picked' | 'refused' | 'picker-gone' | 'unavailable'> {
+    const result = await this.handoff.sendPicker(pickerUuid, claimed, log);
+    if (result === 'picked') {
+      await this.stores.calls.endCall(claimed.domain, claimed.callUuid, claimed.node).catch(() => false);
+      log.info({ callerNumber: claimed.callerNumber }, 'call picked up');
+      return 'picked';
+    }
+    // The call's node dropped the call if it was not pickable; otherwise it is offered again.
+    await this.stores.calls.release(claimed.domain, claimed.callUuid, pickerUuid).catch(() => false);
+    if (result === 'refused') log.info('the call’s node did not connect the picker; trying the next call');
+    return result;
   }
 
   /** Ends a failed pickup audibly: a tone (held with event-lock so the hangup waits for it), then the cause. */

@@ -1,4 +1,4 @@
-import type { Cluster, Redis } from 'ioredis';
+import type { RedisConnection } from './redis-connection.ts';
 import type { ClaimStrategy } from '../domain/candidates.ts';
 import { StoreReplyError } from './errors.ts';
 import type { Keys } from './keys.ts';
@@ -30,7 +30,7 @@ export interface ClaimedCall {
 export interface StoredCall {
   readonly callUuid: string;
   readonly node: string;
-  readonly state: 'ringing' | 'claimed';
+  readonly state: 'ringing' | 'claimed' | 'offline';
   readonly claimedBy: string;
   readonly startedAt: number;
   readonly updatedAt: number;
@@ -64,7 +64,7 @@ export class CallStore {
   private readonly settings: CallStoreSettings;
 
   constructor(
-    private readonly redis: Redis | Cluster,
+    private readonly redis: RedisConnection,
     private readonly keys: Keys,
     settings: Partial<CallStoreSettings> = {},
     private readonly now: () => number = Date.now,
@@ -114,8 +114,11 @@ export class CallStore {
     return reply === 1;
   }
 
-  /** Atomically claims one pickable call of the index for `pickerUuid`, or resolves undefined if none is left. */
-  async claim(domain: string, index: CandidateIndex, pickerUuid: string, strategy: ClaimStrategy, random: number): Promise<ClaimedCall | undefined> {
+  /**
+   * Atomically claims one pickable call of the index for `pickerUuid`, or resolves undefined if none is left.
+   * Only calls ringing on `liveNodes` are offered; a candidate of another node is taken offline on the way.
+   */
+  async claim(domain: string, index: CandidateIndex, pickerUuid: string, strategy: ClaimStrategy, random: number, liveNodes: Iterable<string>): Promise<ClaimedCall | undefined> {
     const indexKey = 'group' in index ? this.keys.groupIndex(domain, index.group) : this.keys.extensionIndex(domain, index.extension);
     const reply = await runScript(this.redis, 'claimCall', [indexKey, this.keys.domainBase(domain)], [
       pickerUuid,
@@ -124,6 +127,7 @@ export class CallStore {
       this.now(),
       this.settings.claimLifetimeMs,
       this.settings.callTtlSeconds,
+      [...liveNodes].join(' '),
     ]);
     if (reply === null) return undefined;
     if (!Array.isArray(reply) || reply.length !== 6) throw new StoreReplyError(`claimCall replied ${JSON.stringify(reply)}`);
@@ -135,6 +139,11 @@ export class CallStore {
   async release(domain: string, callUuid: string, pickerUuid: string): Promise<boolean> {
     const reply = await runScript(this.redis, 'releaseCall', this.callKeys(domain, callUuid), [callUuid, pickerUuid, this.now(), this.settings.callTtlSeconds]);
     return reply === 1;
+  }
+
+  /** Stops offering a call whose node is down (kept for the node's return). True if it was offered until now. */
+  async takeOffline(domain: string, callUuid: string): Promise<boolean> {
+    return (await runScript(this.redis, 'offlineCall', this.callKeys(domain, callUuid), [callUuid])) === 1;
   }
 
   /** Marks a pickup request as taken by `owner`; false when another controller already handles it. */
@@ -151,7 +160,7 @@ export class CallStore {
     return {
       callUuid,
       node: fields.node ?? '',
-      state: fields.state === 'claimed' ? 'claimed' : 'ringing',
+      state: fields.state === 'claimed' || fields.state === 'offline' ? fields.state : 'ringing',
       claimedBy: fields.claimedBy ?? '',
       startedAt: Number(fields.startedAt),
       updatedAt: Number(fields.updatedAt),

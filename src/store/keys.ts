@@ -51,6 +51,26 @@ export class Keys {
     return `${this.prefix}:node:${node}:calls`;
   }
 
+  /** hash: sipAddress, coreUuid, updatedAt — what the cluster knows about one FreeSWITCH node */
+  node(node: string): string {
+    return `${this.prefix}:node:${node}`;
+  }
+
+  /** set of every node name ever served */
+  nodes(): string {
+    return `${this.prefix}:nodes`;
+  }
+
+  /** sorted set of `<node>|<controller>` scored by when that controller's heartbeat for the node expires (ms) */
+  aliveNodes(): string {
+    return `${this.prefix}:nodes:alive`;
+  }
+
+  /** a one-time cross-node pickup token (JSON: domain, call, node, picker), and who used it */
+  token(token: string): [string, string] {
+    return [`${this.prefix}:token:{${token}}`, `${this.prefix}:token:{${token}}:used`];
+  }
+
   /** set of the domains that have preferences */
   domains(): string {
     return `${this.prefix}:domains`;

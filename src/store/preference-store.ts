@@ -1,4 +1,4 @@
-import type { Cluster, Redis } from 'ioredis';
+import type { RedisConnection } from './redis-connection.ts';
 import { EMPTY_PREFERENCES, type UserPreferences } from '../domain/preferences.ts';
 import type { UserRef } from '../domain/users.ts';
 import type { Keys } from './keys.ts';
@@ -15,7 +15,7 @@ export interface UserPreferencesEntry {
  */
 export class PreferenceStore {
   constructor(
-    private readonly redis: Redis | Cluster,
+    private readonly redis: RedisConnection,
     private readonly keys: Keys,
     private readonly now: () => number = Date.now,
   ) {}

@@ -1,14 +1,18 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
+import type { RedisTarget } from '../config/config.ts';
 import { defineScripts } from './scripts.ts';
 
+/** A connection to any of the supported topologies: one server, a Redis Cluster, or Sentinel. */
+export type RedisConnection = Redis | Cluster;
+
 /**
- * One ioredis connection for the controller. No offline queue: while Redis is down a command fails at once
- * (a pickup then fails cleanly with 503) instead of waiting in memory; reconnects run in the background.
+ * Opens a connection (not yet connected: call `connect()`), with the Lua scripts defined. No offline queue:
+ * while Redis is down a command fails at once (a pickup then fails cleanly with 503) instead of waiting in
+ * memory; reconnects run in the background unless `retry` is false (the CLI).
  */
-export function connectRedis(url: string, logger: Logger): Redis {
-  const log = logger.child({ module: 'redis' });
-  const redis = new Redis(url, {
+export function createRedis(target: RedisTarget, retry = true): RedisConnection {
+  const options: RedisOptions = {
     enableOfflineQueue: false,
     // Commands issued in the same tick go out in one write: event bursts cost far fewer syscalls.
     enableAutoPipelining: true,
@@ -16,14 +20,41 @@ export function connectRedis(url: string, logger: Logger): Redis {
     connectTimeout: 5_000,
     commandTimeout: 5_000,
     lazyConnect: true,
-    retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, 5_000),
-  });
+    retryStrategy: retry ? (attempt) => Math.min(100 * 2 ** attempt, 5_000) : () => null,
+  };
+  let redis: RedisConnection;
+  switch (target.kind) {
+    case 'single':
+      redis = new Redis(target.url, options);
+      break;
+    case 'cluster':
+      redis = new Cluster([...target.nodes], {
+        enableOfflineQueue: false,
+        enableAutoPipelining: true,
+        lazyConnect: true,
+        clusterRetryStrategy: options.retryStrategy,
+        redisOptions: { ...options, password: target.password },
+      });
+      break;
+    case 'sentinel':
+      redis = new Redis({ ...options, sentinels: [...target.sentinels], name: target.name, password: target.password, sentinelPassword: target.password });
+      break;
+  }
   defineScripts(redis);
+  return redis;
+}
+
+/** The controller's connection: created, logged, and connecting in the background. */
+export function connectRedis(target: RedisTarget, logger: Logger): RedisConnection {
+  const log = logger.child({ module: 'redis' });
+  const redis = createRedis(target);
   let wasReady = false;
   redis.on('ready', () => {
-    log.info(wasReady ? 'reconnected to Redis' : 'connected to Redis');
+    log.info({ topology: target.kind }, wasReady ? 'reconnected to Redis' : 'connected to Redis');
     wasReady = true;
   });
   redis.on('error', (error: Error) => log.warn({ err: error }, 'Redis connection problem'));
+  // The first failure is logged by the error listener; ioredis keeps retrying by itself.
+  redis.connect().catch(() => undefined);
   return redis;
 }

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
-import type { Redis, Cluster } from 'ioredis';
+import type { RedisConnection } from './redis-connection.ts';
 import packageJson from '../../package.json' with { type: 'json' };
 
 /** The Lua scripts, one file each under lua/, named `<command>-<number of keys>.lua`. */
-export const SCRIPT_NAMES = ['ringLeg', 'stopLeg', 'endCall', 'claimCall', 'releaseCall'] as const;
+export const SCRIPT_NAMES = ['ringLeg', 'stopLeg', 'endCall', 'claimCall', 'releaseCall', 'offlineCall', 'consumeToken'] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 
-const SCRIPT_KEYS: Record<ScriptName, number> = { ringLeg: 2, stopLeg: 2, endCall: 2, claimCall: 2, releaseCall: 2 };
+const SCRIPT_KEYS: Record<ScriptName, number> = { ringLeg: 2, stopLeg: 2, endCall: 2, claimCall: 2, releaseCall: 2, offlineCall: 2, consumeToken: 2 };
 const LUA_DIR = new URL('./lua/', import.meta.url);
 const INCLUDE = /^--@include (\w+)$/m;
 
@@ -26,14 +26,14 @@ export function commandName(name: ScriptName): string {
 }
 
 /** Registers every script on a connection (EVALSHA with automatic EVAL fallback, works on a Cluster too). */
-export function defineScripts(redis: Redis | Cluster): void {
+export function defineScripts(redis: RedisConnection): void {
   for (const name of SCRIPT_NAMES) {
     redis.defineCommand(commandName(name), { numberOfKeys: SCRIPT_KEYS[name], lua: loadScriptSource(name) });
   }
 }
 
 /** Runs a registered script. The one place that reaches into ioredis' dynamically added commands. */
-export async function runScript(redis: Redis | Cluster, name: ScriptName, keys: readonly string[], args: ReadonlyArray<string | number>): Promise<unknown> {
+export async function runScript(redis: RedisConnection, name: ScriptName, keys: readonly string[], args: ReadonlyArray<string | number>): Promise<unknown> {
   const command = (redis as unknown as Record<string, (...a: Array<string | number>) => Promise<unknown>>)[commandName(name)];
   if (!command) throw new Error(`script ${name} is not defined on this connection`);
   return command.call(redis, ...keys, ...args);

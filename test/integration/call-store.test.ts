@@ -9,6 +9,7 @@ import { keysUnder, testCluster, testRedis } from '../helpers/redis-client.ts';
 
 const DOMAIN = 'pbx.test';
 const NODE = 'node-a';
+const LIVE = [NODE];
 
 /** The same suite runs against a single Redis and a 3-master Redis Cluster (every script touches one slot). */
 const topologies: Array<{ name: string; connect: () => Promise<Redis | Cluster>; teardown: () => Promise<void> }> = [];
@@ -114,8 +115,8 @@ describe.each(topologies)('CallStore against $name', ({ connect, teardown }) => 
   it('gives a claimed call to exactly one picker and hides it from the others', async () => {
     const callUuid = randomUUID();
     await calls.addRingingLeg(leg(callUuid, '200'));
-    const first = await calls.claim(DOMAIN, { group: 'sales' }, 'picker-1', 'random', 0.5);
-    const second = await calls.claim(DOMAIN, { group: 'sales' }, 'picker-2', 'random', 0.5);
+    const first = await calls.claim(DOMAIN, { group: 'sales' }, 'picker-1', 'random', 0.5, LIVE);
+    const second = await calls.claim(DOMAIN, { group: 'sales' }, 'picker-2', 'random', 0.5, LIVE);
     expect(first?.callUuid).toBe(callUuid);
     expect(first?.callGroups).toEqual(['sales']);
     expect(second).toBeUndefined();
@@ -125,10 +126,10 @@ describe.each(topologies)('CallStore against $name', ({ connect, teardown }) => 
   it('offers a released claim again, but only the claimer can release it', async () => {
     const callUuid = randomUUID();
     await calls.addRingingLeg(leg(callUuid, '200'));
-    await calls.claim(DOMAIN, { group: 'sales' }, 'picker-1', 'oldest', 0);
+    await calls.claim(DOMAIN, { group: 'sales' }, 'picker-1', 'oldest', 0, LIVE);
     expect(await calls.release(DOMAIN, callUuid, 'picker-2')).toBe(false);
     expect(await calls.release(DOMAIN, callUuid, 'picker-1')).toBe(true);
-    expect((await calls.claim(DOMAIN, { group: 'sales' }, 'picker-2', 'oldest', 0))?.callUuid).toBe(callUuid);
+    expect((await calls.claim(DOMAIN, { group: 'sales' }, 'picker-2', 'oldest', 0, LIVE))?.callUuid).toBe(callUuid);
   });
 
   it('offers a claim again once its claimer vanished past the claim lifetime', async () => {
@@ -136,10 +137,10 @@ describe.each(topologies)('CallStore against $name', ({ connect, teardown }) => 
     const shortClaims = new CallStore(redis, keys, { claimLifetimeMs: 100 }, () => now);
     const callUuid = randomUUID();
     await shortClaims.addRingingLeg(leg(callUuid, '200'));
-    expect((await shortClaims.claim(DOMAIN, { group: 'sales' }, 'dead-picker', 'oldest', 0))?.callUuid).toBe(callUuid);
-    expect(await shortClaims.claim(DOMAIN, { group: 'sales' }, 'picker-2', 'oldest', 0)).toBeUndefined();
+    expect((await shortClaims.claim(DOMAIN, { group: 'sales' }, 'dead-picker', 'oldest', 0, LIVE))?.callUuid).toBe(callUuid);
+    expect(await shortClaims.claim(DOMAIN, { group: 'sales' }, 'picker-2', 'oldest', 0, LIVE)).toBeUndefined();
     now += 101;
-    expect((await shortClaims.claim(DOMAIN, { group: 'sales' }, 'picker-2', 'oldest', 0))?.callUuid).toBe(callUuid);
+    expect((await shortClaims.claim(DOMAIN, { group: 'sales' }, 'picker-2', 'oldest', 0, LIVE))?.callUuid).toBe(callUuid);
   });
 
   it('claims the oldest call with the oldest strategy and spreads random claims by the random number', async () => {
@@ -150,16 +151,38 @@ describe.each(topologies)('CallStore against $name', ({ connect, teardown }) => 
       await clocked.addRingingLeg(leg(callUuid, '200'));
       now += 10;
     }
-    expect((await clocked.claim(DOMAIN, { group: 'sales' }, 'p1', 'oldest', 0.99))?.callUuid).toBe(uuids[0]);
-    expect((await clocked.claim(DOMAIN, { group: 'sales' }, 'p2', 'random', 0.99))?.callUuid).toBe(uuids[2]);
-    expect((await clocked.claim(DOMAIN, { group: 'sales' }, 'p3', 'random', 0))?.callUuid).toBe(uuids[1]);
+    expect((await clocked.claim(DOMAIN, { group: 'sales' }, 'p1', 'oldest', 0.99, LIVE))?.callUuid).toBe(uuids[0]);
+    expect((await clocked.claim(DOMAIN, { group: 'sales' }, 'p2', 'random', 0.99, LIVE))?.callUuid).toBe(uuids[2]);
+    expect((await clocked.claim(DOMAIN, { group: 'sales' }, 'p3', 'random', 0, LIVE))?.callUuid).toBe(uuids[1]);
   });
 
   it('skips and cleans index entries whose call expired without cleanup', async () => {
     const callUuid = randomUUID();
     await calls.addRingingLeg(leg(callUuid, '200'));
     await redis.del(keys.call(DOMAIN, callUuid), keys.callLegs(DOMAIN, callUuid));
-    expect(await calls.claim(DOMAIN, { group: 'sales' }, 'p', 'random', 0.3)).toBeUndefined();
+    expect(await calls.claim(DOMAIN, { group: 'sales' }, 'p', 'random', 0.3, LIVE)).toBeUndefined();
+    expect(await calls.pickableInGroup(DOMAIN, 'sales')).toEqual([]);
+  });
+
+  it('offers only calls of live nodes: a dead node\'s call goes offline and comes back with its next event', async () => {
+    const local = leg(randomUUID(), '200');
+    const remote = { ...leg(randomUUID(), '200'), node: 'node-b' };
+    await calls.addRingingLeg(local);
+    await calls.addRingingLeg(remote);
+    const first = await calls.claim(DOMAIN, { group: 'sales' }, 'p1', 'random', 0.99, [NODE]);
+    expect(first?.callUuid).toBe(local.callUuid);
+    expect(await calls.claim(DOMAIN, { group: 'sales' }, 'p2', 'random', 0.5, [NODE])).toBeUndefined();
+    expect((await calls.getCall(DOMAIN, remote.callUuid))?.state).toBe('offline');
+    // The node's resync (or any event of the call) re-offers it.
+    expect((await calls.addRingingLeg(remote)).outcome).toBe('known');
+    expect((await calls.claim(DOMAIN, { group: 'sales' }, 'p3', 'random', 0.5, [NODE, 'node-b']))?.callUuid).toBe(remote.callUuid);
+  });
+
+  it('takes a call offline on request and leaves claimed calls alone', async () => {
+    const ringing = leg(randomUUID(), '200');
+    await calls.addRingingLeg(ringing);
+    expect(await calls.takeOffline(DOMAIN, ringing.callUuid)).toBe(true);
+    expect(await calls.takeOffline(DOMAIN, ringing.callUuid)).toBe(false);
     expect(await calls.pickableInGroup(DOMAIN, 'sales')).toEqual([]);
   });
 
@@ -173,7 +196,7 @@ describe.each(topologies)('CallStore against $name', ({ connect, teardown }) => 
         return { connection, store: new CallStore(connection, keys), picker: `picker-${i}` };
       }),
     );
-    const results = await Promise.all(claimers.map(({ store, picker }) => store.claim(DOMAIN, { group: 'sales' }, picker, 'random', Math.random())));
+    const results = await Promise.all(claimers.map(({ store, picker }) => store.claim(DOMAIN, { group: 'sales' }, picker, 'random', Math.random(), LIVE)));
     await Promise.all(claimers.map(({ connection }) => connection.quit()));
     const claimed = results.flatMap((r) => (r ? [r.callUuid] : []));
     expect(claimed).toHaveLength(20);

@@ -7,6 +7,7 @@
   KEYS[2] domain base       fsp:{d}:
   ARGV[1] picker uuid   ARGV[2] strategy: random | oldest   ARGV[3] random number in [0,1)
   ARGV[4] now (ms)   ARGV[5] claim lifetime (ms)   ARGV[6] call ttl (s)
+  ARGV[7] live nodes, space-separated: a candidate ringing on any other node is taken offline, not offered
 
   Returns nil when nothing is pickable, else { call uuid, node, callerNumber, callerName, startedAt, groups }.
 ]]
@@ -16,6 +17,8 @@ local index, base = KEYS[1], KEYS[2]
 local picker, strategy, random = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local now, claimMs, ttl = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 local claimsKey = base .. 'claims'
+local live = {}
+for node in string.gmatch(ARGV[7], '%S+') do live[node] = true end
 
 -- Claims whose claimer died (no release, no finish) are offered again first.
 for _, expired in ipairs(redis.call('ZRANGEBYSCORE', claimsKey, '-inf', now, 'LIMIT', 0, 20)) do
@@ -39,6 +42,8 @@ for _ = 1, 64 do
   local state = redis.call('HGET', callKey, 'state')
   if state ~= 'ringing' or redis.call('HLEN', callKey .. ':legs') == 0 then
     redis.call('ZREM', index, candidate)
+  elseif not live[redis.call('HGET', callKey, 'node')] then
+    takeCallOffline(base, callKey, candidate)
   else
     unindexCall(base, callKey, candidate)
     redis.call('HSET', callKey, 'state', 'claimed', 'claimedBy', picker, 'updatedAt', now)

@@ -2,6 +2,7 @@
   A leg of a call started ringing a user: add it to the call (creating the call on its first leg) and index the
   call under the union of the call groups of every user it rings, and under each ringing extension.
   Idempotent; a leg or call that already ended (tombstone) is never brought back by a late or repeated event.
+  A call taken offline (its node was lost) is offered again: an event for it proves its node is back.
 
   KEYS[1] call hash      fsp:{d}:call:<A>
   KEYS[2] domain base    fsp:{d}:   (index, user and tombstone keys are built from it: same slot)
@@ -21,6 +22,10 @@ if redis.call('EXISTS', base .. 'ended:' .. legUuid) == 1 or redis.call('EXISTS'
   return { -1, '' }
 end
 if redis.call('HEXISTS', legsKey, legUuid) == 1 then
+  if redis.call('HGET', callKey, 'state') == 'offline' then
+    redis.call('HSET', callKey, 'state', 'ringing', 'updatedAt', ARGV[7])
+    reindexCall(base, callKey, callUuid, ttl)
+  end
   redis.call('EXPIRE', callKey, ttl)
   redis.call('EXPIRE', legsKey, ttl)
   return { 0, redis.call('HGET', callKey, 'groups') or '' }
@@ -32,6 +37,7 @@ if redis.call('EXISTS', callKey) == 0 then
 end
 redis.call('HSET', legsKey, legUuid, extension)
 redis.call('HSET', callKey, 'updatedAt', ARGV[7])
+if redis.call('HGET', callKey, 'state') == 'offline' then redis.call('HSET', callKey, 'state', 'ringing') end
 local groups = reindexCall(base, callKey, callUuid, ttl)
 redis.call('EXPIRE', callKey, ttl)
 redis.call('EXPIRE', legsKey, ttl)

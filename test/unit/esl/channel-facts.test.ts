@@ -85,12 +85,13 @@ describe('channelFactOf on real FreeSWITCH captures', () => {
     expect(facts.some((f) => f.kind === 'call-ended' && ringingCall?.kind === 'leg-ringing' && f.callUuid === ringingCall.callUuid)).toBe(true);
   });
 
-  it('reports the bridge an intercept makes: picker as A, caller leg as B (capture 14)', () => {
-    const facts = factsOf('14-park-pickup-sendmsg-intercept.node1.event-json.txt');
-    const ringing = facts.find((f) => f.kind === 'leg-ringing');
-    const bridged = facts.filter((f) => f.kind === 'bridged');
-    expect(bridged).toHaveLength(1);
-    expect(ringing?.kind === 'leg-ringing' && bridged[0]?.kind === 'bridged' && bridged[0].bUuid === ringing.callUuid).toBe(true);
+  it('reads a token leg from another node by its token variable (capture 15, node2)', () => {
+    const park = captureEvents('15-cross-node-sendmsg-bridge-token-intercept.node2.event-plain.txt').find((e) => e.name === 'CHANNEL_PARK');
+    if (!park) throw new Error('no CHANNEL_PARK in capture 15 node2');
+    // The capture lab named the variable pickup_token; ours is fs_pickup_token.
+    const token = park.headers.variable_pickup_token as string;
+    const ours = { ...park, headers: { ...park.headers, variable_fs_pickup_token: token } };
+    expect(channelFactOf(ours)).toEqual({ kind: 'token-parked', legUuid: park.headers['Unique-ID'], token, fromAddress: '127.0.0.1', sequence: Number(park.headers['Event-Sequence']) });
   });
 
   it('gives no fact for events it has no use for', () => {

@@ -66,3 +66,12 @@ local function deleteCall(base, callKey, callUuid, tombstoneTtl)
   redis.call('DEL', callKey, callKey .. ':legs')
   return existed
 end
+
+-- The call's node stopped serving (its controllers lost it): keep the call, stop offering it. A later event
+-- for the call, or the node's resync, offers it again (see ringLeg).
+local function takeCallOffline(base, callKey, callUuid)
+  if redis.call('HGET', callKey, 'state') ~= 'ringing' then return 0 end
+  unindexCall(base, callKey, callUuid)
+  redis.call('HSET', callKey, 'state', 'offline')
+  return 1
+end
