@@ -1,4 +1,6 @@
 import type { GroupKind, GroupNameRule } from './groups.ts';
+import type { IdKind, IdRule } from './ids.ts';
+import type { ListRule } from './lists.ts';
 import type { UserRefPart, UserRefRule } from './users.ts';
 import { quote } from './quote.ts';
 
@@ -8,6 +10,9 @@ import { quote } from './quote.ts';
  * - FSP_ERR_INVALID_GROUP_NAME: a call/pickup group name breaks a rule of the spec
  * - FSP_ERR_INVALID_GROUP_LIST: a call/pickup group field is too long or has an empty entry
  * - FSP_ERR_INVALID_USER: a user reference (extension@domain) is malformed
+ * - FSP_ERR_INVALID_ID: an ACL group id or a pickup queue id breaks a rule
+ * - FSP_ERR_INVALID_ID_LIST: an ACL group or pickup queue field is too long or has an empty entry
+ * - FSP_ERR_INVALID_FLAG: a yes/no setting (the group pickup permission) is not yes/no, true/false, on/off or 1/0
  */
 export abstract class FsPickupError extends Error {
   abstract readonly code: string;
@@ -45,10 +50,10 @@ export class InvalidGroupListError extends FsPickupError {
   readonly kind: GroupKind;
   /** The field as entered. */
   readonly field: string;
-  readonly rule: 'too-long' | 'empty-entry';
+  readonly rule: ListRule;
 
   /** `reason` states the rule in words. */
-  constructor(kind: GroupKind, field: string, rule: 'too-long' | 'empty-entry', reason: string) {
+  constructor(kind: GroupKind, field: string, rule: ListRule, reason: string) {
     super(`${kind} groups ${quote(field)} are invalid: ${reason}`);
     this.kind = kind;
     this.field = field;
@@ -71,6 +76,62 @@ export class InvalidUserRefError extends FsPickupError {
     this.part = part;
     this.value = value;
     this.rule = rule;
+  }
+}
+
+const ID_KIND_NAMES: Readonly<Record<IdKind, string>> = { 'acl-group': 'ACL group', 'pickup-queue': 'pickup queue' };
+
+/** One id in an ACL group or pickup queue field breaks a rule. */
+export class InvalidIdError extends FsPickupError {
+  readonly code = 'FSP_ERR_INVALID_ID';
+  /** Which field the id was entered in. */
+  readonly kind: IdKind;
+  /** The offending id, trimmed. */
+  readonly entry: string;
+  readonly rule: IdRule;
+  /** For 'invalid-character': the first character that is not allowed. */
+  readonly found: string | undefined;
+
+  /** `reason` states the rule in words; `found` is appended quoted. */
+  constructor(kind: IdKind, entry: string, rule: IdRule, reason: string, found?: string) {
+    super(`${ID_KIND_NAMES[kind]} ${quote(entry)} is invalid: ${withFound(reason, found)}`);
+    this.kind = kind;
+    this.entry = entry;
+    this.rule = rule;
+    this.found = found;
+  }
+}
+
+/** An ACL group or pickup queue field as a whole is invalid (too long, or an empty entry between commas). */
+export class InvalidIdListError extends FsPickupError {
+  readonly code = 'FSP_ERR_INVALID_ID_LIST';
+  readonly kind: IdKind;
+  /** The field as entered. */
+  readonly field: string;
+  readonly rule: ListRule;
+
+  /** `reason` states the rule in words. */
+  constructor(kind: IdKind, field: string, rule: ListRule, reason: string) {
+    super(`${ID_KIND_NAMES[kind]}s ${quote(field)} are invalid: ${reason}`);
+    this.kind = kind;
+    this.field = field;
+    this.rule = rule;
+  }
+}
+
+/** A yes/no setting holds something else. */
+export class InvalidFlagError extends FsPickupError {
+  readonly code = 'FSP_ERR_INVALID_FLAG';
+  /** The setting, as named in the input (e.g. "groupPickup"). */
+  readonly field: string;
+  /** The value as given. */
+  readonly value: string;
+
+  /** `reason` states the accepted values in words. */
+  constructor(field: string, value: string, reason: string) {
+    super(`${field} ${quote(value)} is invalid: ${reason}`);
+    this.field = field;
+    this.value = value;
   }
 }
 

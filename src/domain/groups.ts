@@ -1,7 +1,9 @@
+import { firstNonIdentifierCharacter, IDENTIFIER_CHARACTERS_RULE } from './charset.ts';
 import { InvalidGroupListError, InvalidGroupNameError } from './errors.ts';
+import { MAX_LIST_FIELD_LENGTH, parseCommaList } from './lists.ts';
 
 /** Longest group field, names joined with ',' (spec: "The maximum length of the string is 1024 symbols"). */
-export const MAX_GROUP_FIELD_LENGTH = 1024;
+export const MAX_GROUP_FIELD_LENGTH = MAX_LIST_FIELD_LENGTH;
 
 /**
  * Start of a call queue pickup (`88cg_<id>`), so no group name may start with it. The spec says names "must be
@@ -21,14 +23,11 @@ export type GroupFieldResult =
   | { ok: true; groups: string[]; canonical: string }
   | { ok: false; error: InvalidGroupNameError | InvalidGroupListError };
 
-// Latin only: no /i flag (it would let the Kelvin sign and the long s match), /u so that `found` is a whole
-// code point (an emoji, not half of it).
-const NOT_A_NAME_CHARACTER = /[^A-Za-z0-9_-]/u;
 const DIGITS_ONLY = /^[0-9]+$/;
 
 const NAME_RULE_REASONS: Readonly<Record<GroupNameRule, string>> = {
   empty: 'a name cannot be empty',
-  'invalid-character': 'only Latin letters, digits, "_" and "-" are allowed',
+  'invalid-character': IDENTIFIER_CHARACTERS_RULE,
   'digits-only': 'a name cannot be only digits, 88<digits> is the directed pickup of an extension',
   'reserved-prefix': `a name cannot start with "${RESERVED_QUEUE_PREFIX}", 88${RESERVED_QUEUE_PREFIX}<id> is the pickup of a call queue`,
 };
@@ -49,34 +48,22 @@ export function isValidGroupName(name: string): boolean {
  * an error; duplicates are dropped keeping the first; the canonical field (joined with ',') must be <= 1024 chars.
  */
 export function parseGroupField(field: string, kind: GroupKind): GroupFieldResult {
-  if (field.trim() === '') return { ok: true, groups: [], canonical: '' };
-  const names: string[] = [];
-  for (const entry of field.split(',')) {
-    const name = entry.trim();
-    if (name === '') {
-      const reason = 'an entry is empty (two commas in a row, or a comma at the start or end)';
-      return { ok: false, error: new InvalidGroupListError(kind, field, 'empty-entry', reason) };
-    }
-    const violation = findViolation(name);
-    if (violation !== undefined) {
-      const reason = NAME_RULE_REASONS[violation.rule];
-      return { ok: false, error: new InvalidGroupNameError(kind, name, violation.rule, reason, violation.found) };
-    }
-    names.push(name);
-  }
-  const groups = [...new Set(names)];
-  const canonical = groups.join(',');
-  if (canonical.length > MAX_GROUP_FIELD_LENGTH) {
-    const reason = `the names joined with "," are ${canonical.length} characters long, at most ${MAX_GROUP_FIELD_LENGTH} are allowed`;
-    return { ok: false, error: new InvalidGroupListError(kind, field, 'too-long', reason) };
-  }
-  return { ok: true, groups, canonical };
+  const parsed = parseCommaList<InvalidGroupNameError | InvalidGroupListError>(field, {
+    entries: 'names',
+    entryError: (name) => {
+      const violation = findViolation(name);
+      if (violation === undefined) return undefined;
+      return new InvalidGroupNameError(kind, name, violation.rule, NAME_RULE_REASONS[violation.rule], violation.found);
+    },
+    listError: (rule, reason) => new InvalidGroupListError(kind, field, rule, reason),
+  });
+  return parsed.ok ? { ok: true, groups: parsed.entries, canonical: parsed.canonical } : parsed;
 }
 
 function findViolation(name: string): { rule: GroupNameRule; found?: string } | undefined {
   if (name === '') return { rule: 'empty' };
-  const badCharacter = NOT_A_NAME_CHARACTER.exec(name);
-  if (badCharacter !== null) return { rule: 'invalid-character', found: badCharacter[0] };
+  const badCharacter = firstNonIdentifierCharacter(name);
+  if (badCharacter !== undefined) return { rule: 'invalid-character', found: badCharacter };
   if (DIGITS_ONLY.test(name)) return { rule: 'digits-only' };
   if (name.startsWith(RESERVED_QUEUE_PREFIX)) return { rule: 'reserved-prefix' };
   return undefined;

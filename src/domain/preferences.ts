@@ -1,19 +1,48 @@
-import type { InvalidGroupListError, InvalidGroupNameError } from './errors.ts';
+import type { InvalidGroupListError, InvalidGroupNameError, InvalidIdError, InvalidIdListError } from './errors.ts';
+import { InvalidFlagError } from './errors.ts';
+import { FLAG_WORDS_RULE, parseFlag } from './flags.ts';
+import type { GroupFieldResult } from './groups.ts';
 import { parseGroupField } from './groups.ts';
+import type { IdFieldResult } from './ids.ts';
+import { parseIdField } from './ids.ts';
 
-/** A user's group settings: the groups they belong to and the groups whose calls they may pick up. */
+/**
+ * A user's pickup settings: the groups they belong to and the groups whose calls they may pick up (the spec), the
+ * legacy settings that apply while they have no groups, and the call queues they may pick up from.
+ */
 export interface UserPreferences {
   readonly callGroups: readonly string[];
   readonly pickupGroups: readonly string[];
+  /** Legacy ACL groups the user belongs to (WMS "ACL groups": ids like "12" or names). */
+  readonly aclGroups: readonly string[];
+  /** The legacy permission "Can - Call Pickup - Group". */
+  readonly groupPickup: boolean;
+  /** Call queues (ids, as in 88cg_<id>) whose ringing calls the user may pick up: explicit allow-list, default none. */
+  readonly pickupQueues: readonly string[];
 }
+
+/** Raw admin input for one user; an omitted field stays unchanged. */
+export interface PreferencesInput {
+  readonly callGroups?: string;
+  readonly pickupGroups?: string;
+  readonly aclGroups?: string;
+  readonly groupPickup?: string | boolean;
+  readonly pickupQueues?: string;
+}
+
+/** Why admin input for one user was refused. */
+export type PreferencesError = InvalidGroupNameError | InvalidGroupListError | InvalidIdError | InvalidIdListError | InvalidFlagError;
 
 /** How a user takes part in pickup: by call/pickup groups, or the legacy ACL-group pickup. */
 export type Behaviour = 'groups' | 'legacy';
 
-/** A user with no groups at all (legacy behaviour). */
+/** A user with nothing set: legacy behaviour, no ACL group, no permission, no queue. */
 export const EMPTY_PREFERENCES: UserPreferences = Object.freeze({
   callGroups: Object.freeze([]),
   pickupGroups: Object.freeze([]),
+  aclGroups: Object.freeze([]),
+  groupPickup: false,
+  pickupQueues: Object.freeze([]),
 });
 
 /** spec: groups behaviour when at least one call or pickup group is set, otherwise legacy */
@@ -21,21 +50,51 @@ export function behaviourOf(prefs: UserPreferences): Behaviour {
   return prefs.callGroups.length > 0 || prefs.pickupGroups.length > 0 ? 'groups' : 'legacy';
 }
 
+type FieldResult<T> = { ok: true; value: T } | { ok: false; error: PreferencesError };
+
 /**
  * Validates raw admin input for one user; all-or-nothing. Fields omitted = unchanged (merge over `current`);
- * an empty field clears the groups. Call groups are checked first. The result is frozen.
+ * an empty list field clears it. Fields are checked in the order call groups, pickup groups, ACL groups, group
+ * pickup, pickup queues, and the first error is returned. The result is frozen.
  */
 export function buildPreferences(
-  input: { callGroups?: string; pickupGroups?: string },
+  input: PreferencesInput,
   current: UserPreferences = EMPTY_PREFERENCES,
-): { ok: true; preferences: UserPreferences } | { ok: false; error: InvalidGroupNameError | InvalidGroupListError } {
-  const call = input.callGroups === undefined ? undefined : parseGroupField(input.callGroups, 'call');
-  if (call?.ok === false) return call;
-  const pickup = input.pickupGroups === undefined ? undefined : parseGroupField(input.pickupGroups, 'pickup');
-  if (pickup?.ok === false) return pickup;
+): { ok: true; preferences: UserPreferences } | { ok: false; error: PreferencesError } {
+  const callGroups = field(input.callGroups, current.callGroups, (raw) => groupsOf(parseGroupField(raw, 'call')));
+  if (!callGroups.ok) return callGroups;
+  const pickupGroups = field(input.pickupGroups, current.pickupGroups, (raw) => groupsOf(parseGroupField(raw, 'pickup')));
+  if (!pickupGroups.ok) return pickupGroups;
+  const aclGroups = field(input.aclGroups, current.aclGroups, (raw) => idsOf(parseIdField(raw, 'acl-group')));
+  if (!aclGroups.ok) return aclGroups;
+  const groupPickup = field(input.groupPickup, current.groupPickup, groupPickupOf);
+  if (!groupPickup.ok) return groupPickup;
+  const pickupQueues = field(input.pickupQueues, current.pickupQueues, (raw) => idsOf(parseIdField(raw, 'pickup-queue')));
+  if (!pickupQueues.ok) return pickupQueues;
   const preferences = Object.freeze({
-    callGroups: Object.freeze([...(call?.groups ?? current.callGroups)]),
-    pickupGroups: Object.freeze([...(pickup?.groups ?? current.pickupGroups)]),
+    callGroups: Object.freeze([...callGroups.value]),
+    pickupGroups: Object.freeze([...pickupGroups.value]),
+    aclGroups: Object.freeze([...aclGroups.value]),
+    groupPickup: groupPickup.value,
+    pickupQueues: Object.freeze([...pickupQueues.value]),
   });
   return { ok: true, preferences };
+}
+
+function field<R, T>(raw: R | undefined, current: T, parse: (raw: R) => FieldResult<T>): FieldResult<T> {
+  return raw === undefined ? { ok: true, value: current } : parse(raw);
+}
+
+function groupsOf(result: GroupFieldResult): FieldResult<readonly string[]> {
+  return result.ok ? { ok: true, value: result.groups } : result;
+}
+
+function idsOf(result: IdFieldResult): FieldResult<readonly string[]> {
+  return result.ok ? { ok: true, value: result.ids } : result;
+}
+
+function groupPickupOf(raw: string | boolean): FieldResult<boolean> {
+  const value = parseFlag(raw);
+  if (value !== undefined) return { ok: true, value };
+  return { ok: false, error: new InvalidFlagError('groupPickup', String(raw), FLAG_WORDS_RULE) };
 }

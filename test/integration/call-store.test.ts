@@ -4,30 +4,15 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CallStore, type RingingLeg } from '../../src/store/call-store.ts';
 import { Keys } from '../../src/store/keys.ts';
 import { PreferenceStore } from '../../src/store/preference-store.ts';
-import { type RedisClusterHandle, startRedisCluster } from '../helpers/redis-cluster.ts';
-import { keysUnder, testCluster, testRedis } from '../helpers/redis-client.ts';
+import { keysUnder } from '../helpers/redis-client.ts';
+import { topologies } from '../helpers/topologies.ts';
 
 const DOMAIN = 'pbx.test';
 const NODE = 'node-a';
 const LIVE = [NODE];
 
 /** The same suite runs against a single Redis and a 3-master Redis Cluster (every script touches one slot). */
-const topologies: Array<{ name: string; connect: () => Promise<Redis | Cluster>; teardown: () => Promise<void> }> = [];
-let cluster: RedisClusterHandle | undefined;
-topologies.push({ name: 'a single Redis', connect: async () => testRedis().redis, teardown: async () => undefined });
-topologies.push({
-  name: 'a 3-master Redis Cluster',
-  connect: async () => {
-    cluster ??= await startRedisCluster();
-    return testCluster(cluster.nodes);
-  },
-  teardown: async () => {
-    await cluster?.stop();
-    cluster = undefined;
-  },
-});
-
-describe.each(topologies)('CallStore against $name', ({ connect, teardown }) => {
+describe.each(topologies())('CallStore against $name', ({ connect, teardown }) => {
   let redis: Redis | Cluster;
   let keys: Keys;
   let prefix: string;

@@ -1,13 +1,18 @@
 /**
  * The `bridge` application: originates one outbound leg per dial-string target, lets the phones
- * ring (180 after the configured delay; they answer only when the test says so), then bridges the winner, or
- * cancels the rest the way switch_ivr_originate.c does (LOSE_RACE / NO_ANSWER for losers,
- * ORIGINATOR_CANCEL when the caller goes away or is taken out by intercept/transfer).
+ * ring (180 after the configured delay; they answer only when the test says so) — or, for
+ * `sofia/cluster/…`, sends the INVITE to another simulated node — then bridges the winner: the first
+ * leg answered, else the first with early media (FreeSWITCH's early_ok; capture 15b bridges on a 183).
+ * The losers are cancelled the way switch_ivr_originate.c does (LOSE_RACE / NO_ANSWER, ORIGINATOR_CANCEL
+ * when the caller goes away or is taken out by intercept/transfer). When no leg wins, or a bridged leg
+ * ends without having answered, switch_channel_handle_cause decides whether the caller hangs up too.
  */
 import type { Application } from './applications.ts';
 import { connectBridge, stayBridged } from './bridging.ts';
 import type { Channel } from './channel.ts';
+import { CLUSTER_PROFILE } from './cluster-profile.ts';
 import { parseDialString, type DialLeg } from './dial-string.ts';
+import { continuesAfterFailure } from './hangup-causes.ts';
 import { createOutbound } from './leg-factory.ts';
 import type { SwitchCore } from './switch-core.ts';
 
@@ -25,13 +30,15 @@ export const bridgeApplication: Application = {
     caller.variables.set('originate_signal_bond', last.uuid);
     const described = legs.map((leg) => `${leg.uuid};Outbound Call;${leg.profile.destinationNumber}`);
     caller.variables.set('originated_legs', legs.length === 1 ? described[0]! : `ARRAY::${described.join('|:')}`);
-    for (const leg of legs) setTimeout(() => ringPhone(core, leg), core.options.ringDelayMs);
+    for (const leg of legs) {
+      if (!leg.signalling) setTimeout(() => ringPhone(core, leg), core.options.ringDelayMs);
+    }
 
     // Like switch_ivr_originate's loop: poll the legs each tick, pass ringing on to the caller once.
     let winner: Channel | undefined;
     while (caller.alive && !caller.interrupted && legs.some((leg) => leg.alive) && !winner) {
       await core.idle(caller);
-      winner = legs.find((leg) => leg.alive && leg.answered);
+      winner = legs.find((leg) => leg.alive && leg.answered) ?? legs.find((leg) => leg.alive && leg.answerState === 'early');
       const rang = legs.some((leg) => leg.times.progress > 0);
       if (rang && caller.alive && !caller.interrupted && caller.times.progress === 0 && !caller.answered) core.markRinging(caller);
     }
@@ -46,12 +53,19 @@ export const bridgeApplication: Application = {
       }
       return;
     }
-    // Every leg failed: the caller ends with the (last) callee's cause unless continue_on_fail.
+    // Every leg failed: the (last) callee's cause decides.
     const cause = last.hangupCause ?? 'NO_ANSWER';
     caller.variables.set('originate_disposition', cause);
-    if (caller.variables.get('continue_on_fail') !== 'true') core.hangup(caller, cause);
+    caller.variables.set('DIALSTATUS', cause);
+    caller.variables.set('originate_failed_cause', cause);
+    handleCause(core, caller, cause);
   },
 };
+
+/** switch_channel_handle_cause: the caller hangs up with the failure's cause unless it continues (continue_on_fail). */
+function handleCause(core: SwitchCore, caller: Channel, cause: string): void {
+  if (!continuesAfterFailure(caller.variables.get('continue_on_fail'), cause)) core.hangup(caller, cause);
+}
 
 // The phone behind a leg sends its 180 after ringDelayMs.
 function ringPhone(core: SwitchCore, leg: Channel): void {
@@ -62,16 +76,31 @@ async function bridgeWinner(core: SwitchCore, caller: Channel, winner: Channel, 
   for (const loser of legs) {
     if (loser !== winner && loser.alive) core.hangup(loser, legs.length > 1 ? 'LOSE_RACE' : 'NO_ANSWER');
   }
-  core.answer(caller);
+  // An answered winner answers the caller; early media only pre-answers it (15b: 183 to the phone).
+  if (winner.answered) core.answer(caller);
+  else core.preAnswer(caller);
   caller.other = { type: 'originatee', channel: winner };
   caller.variables.set('signal_bond', winner.uuid);
   caller.variables.set('bridge_uuid', winner.uuid);
   caller.variables.set('originate_disposition', 'SUCCESS');
+  caller.variables.set('DIALSTATUS', 'SUCCESS');
   connectBridge(core, caller, winner);
   await stayBridged(core, caller);
-  if (caller.alive && !caller.interrupted && caller.variables.get('hangup_after_bridge') === 'true') {
-    core.hangup(caller, 'NORMAL_CLEARING');
+  if (!caller.alive) {
+    // The caller hung up: its bridge takes the peer down with the same cause (15: P, then X).
+    if (winner.alive) core.hangup(winner, caller.hangupCause ?? 'NORMAL_CLEARING');
+    return;
   }
+  if (caller.interrupted) return;
+  const cause = winner.hangupCause ?? 'NORMAL_CLEARING';
+  if (!winner.alive) {
+    caller.variables.set('bridge_hangup_cause', cause);
+    caller.variables.set('last_bridge_hangup_cause', cause);
+  }
+  // switch_ivr_multi_threaded_bridge: a peer that never answered is a failure (15b: P ends with the
+  // far node's NO_ROUTE_DESTINATION); after an answer only hangup_after_bridge ends the caller (15c/15h).
+  if (!winner.answered) handleCause(core, caller, cause);
+  else if (caller.variables.get('hangup_after_bridge') === 'true') core.hangup(caller, cause);
 }
 
 /**
@@ -107,8 +136,8 @@ function dialSofia(core: SwitchCore, caller: Channel, endpoint: string, variable
   const sofia = /^sofia\/([^/]+)\/(?:sips?:)?([^;]+)/.exec(endpoint);
   if (!sofia) return undefined;
   const [, profile, target] = sofia as unknown as [string, string, string];
-  const destination = target.split('@')[0]!;
-  return createOutbound(core, {
+  const [destination = '', host = ''] = target.split('@');
+  const leg = createOutbound(core, {
     name: `sofia/${profile}/${target}`,
     endpoint: 'sofia',
     originator: caller,
@@ -123,8 +152,10 @@ function dialSofia(core: SwitchCore, caller: Channel, endpoint: string, variable
       sofia_profile_name: profile,
       sip_req_uri: target,
       sip_to_user: destination,
-      sip_to_host: target.split('@')[1] ?? '',
+      sip_to_host: host,
       ...variables,
     },
   });
+  if (profile === CLUSTER_PROFILE) core.options.cluster.invite(core, leg, destination, host);
+  return leg;
 }

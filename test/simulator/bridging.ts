@@ -45,9 +45,15 @@ export function connectBridge(core: SwitchCore, a: Channel, b: Channel): void {
   core.setState(b, 'CS_EXCHANGE_MEDIA');
 }
 
-/** Waits while the channel is bridged, reading messages; leaves the bridge on a transfer. */
+/**
+ * Waits while the channel is bridged, reading messages; leaves the bridge on a transfer. An early-media
+ * bridge turns into an answered one when the peer answers (audio_bridge_thread answers side a).
+ */
 export async function stayBridged(core: SwitchCore, channel: Channel): Promise<void> {
-  while (channel.alive && channel.bridge && !channel.interrupted) await core.idle(channel);
+  while (channel.alive && channel.bridge && !channel.interrupted) {
+    if (channel.bridge.side === 'a' && channel.bridge.peer.answered && !channel.answered) core.answer(channel);
+    await core.idle(channel);
+  }
   if (channel.alive && channel.bridge) breakBridge(core, channel);
 }
 

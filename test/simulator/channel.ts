@@ -73,6 +73,14 @@ export interface BridgeLink {
   readonly side: 'a' | 'b';
 }
 
+/** A leg's SIP dialog with another simulated node (sip-dialog.ts): told of the leg's early media, answer and hangup. */
+export interface SipSignalling {
+  earlyMedia(channel: Channel): void;
+  answered(channel: Channel): void;
+  /** Called as the hangup starts, before CHANNEL_HANGUP, so the dialog can set its disposition variables. */
+  hungUp(channel: Channel): void;
+}
+
 /** Construction data of a channel. */
 export interface ChannelInit {
   readonly uuid: string;
@@ -103,6 +111,7 @@ export class Channel {
 
   // Behaviour state, driven by the switch core.
   loopbackPartner?: Channel;
+  signalling?: SipSignalling;
   bridge?: BridgeLink;
   pendingBridge?: BridgeLink;
   pendingTransfer?: AppCall[];
@@ -150,6 +159,11 @@ export class Channel {
   get bridgedUuid(): string | undefined {
     return this.variables.get('originate_signal_bond') ?? this.partnerUuid;
   }
+}
+
+/** Sets several channel variables at once, in the given order. */
+export function setVariables(channel: Channel, variables: Readonly<Record<string, string>>): void {
+  for (const [name, value] of Object.entries(variables)) channel.variables.set(name, value);
 }
 
 /** The channel header block, optionally with `variable_*` headers (only some events carry them). */

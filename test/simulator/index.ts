@@ -1,8 +1,9 @@
 /** The FreeSWITCH simulator's public surface, for integration/e2e tests, the demo and the benchmark. */
 export { FreeSwitchSimulator } from './simulator.ts';
+export { SipNetwork } from './sip-network.ts';
 export type { DialPickupOptions, PlaceCallOptions, PlacedCall, SimulatorOptions, SipCallOptions } from './simulator.ts';
 export type { ChannelSnapshot } from './channel.ts';
 export type { ReceivedCommand } from './command-reader.ts';
 export type { Dialplan, DialplanExtension } from './dialplan.ts';
 export type { DirectoryUser } from './directory.ts';
-export { ChannelStateError, NoSuchChannelError, SimulatorError, SimulatorTimeoutError } from './errors.ts';
+export { ChannelStateError, NoSuchChannelError, SimulatorConfigError, SimulatorError, SimulatorTimeoutError } from './errors.ts';

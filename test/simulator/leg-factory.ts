@@ -6,7 +6,7 @@
  * - loopback -b (inbound half of a pair): STATE CS_INIT, CREATE, then routing.
  */
 import { randomUUID } from 'node:crypto';
-import { Channel, type CallerProfile, type Endpoint } from './channel.ts';
+import { Channel, setVariables, type CallerProfile, type Endpoint } from './channel.ts';
 import { nowMicros } from './sim-event.ts';
 import type { SwitchCore } from './switch-core.ts';
 
@@ -43,12 +43,10 @@ function newChannel(uuid: string, name: string, direction: 'inbound' | 'outbound
   return channel;
 }
 
-function setAll(channel: Channel, variables: Readonly<Record<string, string>>): void {
-  for (const [name, value] of Object.entries(variables)) channel.variables.set(name, value);
-}
-
-/** A SIP phone calling in; `user`/`domain` only when it authenticated (digest). */
+/** A SIP phone (or node) calling in; `user`/`domain` only when it authenticated (digest). */
 export interface SipInboundSpec extends CallerIdentity {
+  /** The receiving SIP profile: `internal` (phones, the default) or `cluster` (other nodes). */
+  readonly profile?: string;
   readonly fromUser: string;
   readonly fromHost: string;
   readonly networkIp?: string;
@@ -63,14 +61,15 @@ export function createSipInbound(core: SwitchCore, spec: SipInboundSpec): Channe
   const uuid = randomUUID();
   const ip = spec.networkIp ?? '127.0.0.1';
   const port = String(spec.networkPort ?? 5060);
-  const name = `sofia/internal/${spec.fromUser}@${spec.fromHost}`;
+  const sipProfile = spec.profile ?? 'internal';
+  const name = `sofia/${sipProfile}/${spec.fromUser}@${spec.fromHost}`;
   const profile = makeProfile(spec, 'mod_sofia', { username: spec.fromUser, networkAddr: ip }, created);
   const channel = newChannel(uuid, name, 'inbound', 'sofia', profile, created);
   channel.variables.set('direction', 'inbound');
   channel.variables.set('uuid', uuid);
   core.register(channel);
   const domain = spec.authenticated?.domain ?? spec.fromHost;
-  setAll(channel, {
+  setVariables(channel, {
     sip_from_user: spec.fromUser,
     sip_from_uri: `${spec.fromUser}@${spec.fromHost}`,
     sip_from_host: spec.fromHost,
@@ -85,7 +84,7 @@ export function createSipInbound(core: SwitchCore, spec: SipInboundSpec): Channe
   });
   if (spec.authenticated) {
     const { user } = spec.authenticated;
-    setAll(channel, {
+    setVariables(channel, {
       sip_authorized: 'true',
       sip_auth_username: user,
       sip_auth_realm: domain,
@@ -98,8 +97,8 @@ export function createSipInbound(core: SwitchCore, spec: SipInboundSpec): Channe
       domain_name: domain,
     });
   }
-  setAll(channel, {
-    sofia_profile_name: 'internal',
+  setVariables(channel, {
+    sofia_profile_name: sipProfile,
     sip_from_display: spec.callerIdName,
     sip_req_user: spec.destination,
     sip_req_uri: `${spec.destination}@${domain}`,
@@ -154,7 +153,7 @@ export function createOutbound(core: SwitchCore, spec: OutboundSpec): Channel {
   if (spec.originator) {
     channel.other = { type: 'originator', channel: spec.originator };
     channel.callUuid = spec.originator.uuid;
-    setAll(channel, {
+    setVariables(channel, {
       originator: spec.originator.uuid,
       signal_bond: spec.originator.uuid,
       call_uuid: spec.originator.uuid,
@@ -163,7 +162,7 @@ export function createOutbound(core: SwitchCore, spec: OutboundSpec): Channel {
   } else {
     channel.variables.set('call_uuid', uuid);
   }
-  setAll(channel, spec.variables);
+  setVariables(channel, spec.variables);
   if (spec.uuid) core.fireChannel('CHANNEL_UUID', channel, [['Old-Unique-ID', randomUUID()]]);
   core.fireChannel('CHANNEL_OUTGOING', channel);
   core.setState(channel, 'CS_INIT');
@@ -205,7 +204,7 @@ export function createLoopbackPair(
   b.variables.set('direction', 'inbound');
   b.variables.set('uuid', bUuid);
   core.register(b);
-  setAll(b, { channel_name: bName, other_loopback_leg_uuid: a.uuid, loopback_leg: 'B', call_uuid: bUuid });
+  setVariables(b, { channel_name: bName, other_loopback_leg_uuid: a.uuid, loopback_leg: 'B', call_uuid: bUuid });
   a.variables.set('other_loopback_leg_uuid', bUuid);
   a.variables.set('loopback_leg', 'A');
   a.loopbackPartner = b;

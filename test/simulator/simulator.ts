@@ -8,6 +8,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { AppCall, Channel, ChannelSnapshot } from './channel.ts';
 import { snapshotOf } from './channel.ts';
 import type { ReceivedCommand } from './command-reader.ts';
+import { ClusterProfile, CLUSTER_PROFILE, PICKUP_CLUSTER_CONTEXT, PICKUP_CLUSTER_DIALPLAN } from './cluster-profile.ts';
 import { EslConnection } from './connection.ts';
 import type { Dialplan } from './dialplan.ts';
 import { Directory, type DirectoryUser } from './directory.ts';
@@ -15,6 +16,7 @@ import { ChannelStateError, NoSuchChannelError, SimulatorTimeoutError } from './
 import { floodEvent } from './flood.ts';
 import { createLoopbackPair, createSipInbound } from './leg-factory.ts';
 import { EventStamper, type SimEvent } from './sim-event.ts';
+import type { SipNetwork } from './sip-network.ts';
 import { SwitchCore } from './switch-core.ts';
 import { eventFrame, serializeJson, serializePlain, type EventFormat } from './wire.ts';
 
@@ -34,6 +36,14 @@ export interface SimulatorOptions {
   dialplan?: Dialplan;
   /** Directory users for `user/` dial strings; others get a default ring-forever phone. */
   directory?: readonly DirectoryUser[];
+  /** The SIP network shared with the other nodes of a cluster; needs `clusterSipAddress`. */
+  sipNetwork?: SipNetwork;
+  /** `ip:port` of this node's SIP profile `cluster` (made-up addresses are fine). */
+  clusterSipAddress?: string;
+  /** IPs admitted on the `cluster` profile (apply-inbound-acl); others get 403. Default: no ACL. */
+  clusterAcl?: string[];
+  /** Dialplan context of calls arriving on `cluster` (default `fs_pickup_cluster`, which has the product's extensions built in). */
+  clusterContext?: string;
 }
 
 /** The legs of a placed call. */
@@ -66,14 +76,25 @@ export interface DialPickupOptions {
   variables?: Record<string, string>;
 }
 
-/** Options of `sipCall`: a SIP phone dials a destination through the simulator's dialplan. */
+/**
+ * Options of `sipCall`: a SIP phone dials a destination through the simulator's dialplan. With
+ * `profile: 'cluster'` it is another node (or an impostor) calling the `cluster` profile from
+ * `fromHost` (an IP): the ACL applies and `context`/`authenticatedDomain` do not.
+ */
 export interface SipCallOptions {
-  fromUser: string;
+  /** Default 'internal' (phones). */
+  profile?: 'internal' | 'cluster';
+  /** Default 'anonymous'. */
+  fromUser?: string;
   fromHost: string;
+  /** The sender's port on `cluster` (default 5090). */
+  fromPort?: number;
   destination: string;
   callerName?: string;
   context?: string;
   authenticatedDomain?: string;
+  /** `X-…` headers of the INVITE; they arrive as `sip_h_X-…` variables. */
+  headers?: Record<string, string>;
 }
 
 const DEFAULTS = {
@@ -91,7 +112,8 @@ export class FreeSwitchSimulator {
   readonly switchname: string;
   /** Every command any client sent, in arrival order. */
   readonly commands: ReceivedCommand[] = [];
-  private readonly settings: Required<Omit<SimulatorOptions, 'coreUuid'>>;
+  private readonly settings: Required<Omit<SimulatorOptions, 'coreUuid' | 'sipNetwork' | 'clusterSipAddress' | 'clusterAcl' | 'clusterContext'>>;
+  private readonly cluster: ClusterProfile;
   private readonly server: Server;
   private readonly connections = new Set<EslConnection>();
   private readonly changeListeners = new Set<() => void>();
@@ -114,8 +136,13 @@ export class FreeSwitchSimulator {
       directory: options.directory ?? [],
     };
     this.switchname = this.settings.switchname;
+    this.cluster = new ClusterProfile(
+      { network: options.sipNetwork, address: options.clusterSipAddress, acl: options.clusterAcl, context: options.clusterContext ?? PICKUP_CLUSTER_CONTEXT },
+      () => this.core,
+    );
     [this.core, this.stamper] = this.startProcess(options.coreUuid ?? randomUUID());
     this.server = createServer((socket) => this.accept(socket));
+    this.cluster.start();
   }
 
   /** The Core-UUID of the current "process"; a restart changes it. */
@@ -136,8 +163,9 @@ export class FreeSwitchSimulator {
     });
   }
 
-  /** Stops the server, drops every client and stops every channel silently. */
+  /** Stops the server, drops every client and stops every channel silently; the cluster address stops answering. */
   close(): Promise<void> {
+    this.cluster.stop();
     clearInterval(this.heartbeat);
     this.core.halt();
     this.dropConnections();
@@ -251,16 +279,33 @@ export class FreeSwitchSimulator {
     return picker.uuid;
   }
 
-  /** A SIP phone calls a destination routed by the simulator's dialplan; resolves its uuid. */
+  /**
+   * A SIP phone calls a destination routed by the simulator's dialplan; returns its uuid. On the
+   * `cluster` profile a caller outside `clusterAcl` is refused with 403 before any channel exists: the
+   * uuid returned then never names a channel (`channel(uuid)` is undefined) and no event is fired.
+   */
   sipCall(options: SipCallOptions): string {
+    const fromUser = options.fromUser ?? 'anonymous';
+    const callerName = options.callerName ?? fromUser;
+    if (options.profile === CLUSTER_PROFILE) {
+      return this.cluster.receiveInvite({
+        callId: randomUUID(),
+        fromUser,
+        fromDisplay: callerName,
+        fromAddress: `${options.fromHost}:${options.fromPort ?? 5090}`,
+        destination: options.destination,
+        headers: options.headers ?? {},
+      });
+    }
     const channel = createSipInbound(this.core, {
-      fromUser: options.fromUser,
+      fromUser,
       fromHost: options.fromHost,
-      callerIdName: options.callerName ?? options.fromUser,
-      callerIdNumber: options.fromUser,
+      callerIdName: callerName,
+      callerIdNumber: fromUser,
       destination: options.destination,
       ...(options.context ? { context: options.context } : {}),
-      ...(options.authenticatedDomain ? { authenticated: { user: options.fromUser, domain: options.authenticatedDomain } } : {}),
+      ...(options.authenticatedDomain ? { authenticated: { user: fromUser, domain: options.authenticatedDomain } } : {}),
+      variables: Object.fromEntries(Object.entries(options.headers ?? {}).map(([name, value]) => [`sip_h_${name}`, value])),
     });
     this.core.route(channel);
     return channel.uuid;
@@ -320,8 +365,9 @@ export class FreeSwitchSimulator {
       },
       parkTickMs: this.settings.parkTickMs,
       ringDelayMs: this.settings.ringDelayMs,
-      dialplan: this.settings.dialplan,
+      dialplan: [...this.settings.dialplan, ...PICKUP_CLUSTER_DIALPLAN],
       directory: new Directory(this.settings.directory),
+      cluster: this.cluster,
     });
     return [core, stamper];
   }

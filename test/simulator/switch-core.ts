@@ -17,8 +17,10 @@ import {
   type QueuedMessage,
   type RunningApp,
 } from './channel.ts';
+import type { ClusterProfile } from './cluster-profile.ts';
 import { expandVariables, routeCall, type Dialplan } from './dialplan.ts';
 import type { Directory } from './directory.ts';
+import { q850Of } from './hangup-causes.ts';
 import { nowMicros, type CallingSite, type EventStamper, type SimEvent } from './sim-event.ts';
 import type { Header } from './wire.ts';
 
@@ -32,6 +34,8 @@ export interface CoreOptions {
   readonly ringDelayMs: number;
   readonly dialplan: Dialplan;
   readonly directory: Directory;
+  /** The node's SIP profile `cluster`: where `sofia/cluster/…` legs go out and token legs come in. */
+  readonly cluster: ClusterProfile;
 }
 
 // Where FreeSWITCH fires each channel event (Event-Calling-*), as seen in the captures.
@@ -58,12 +62,6 @@ const SITES: Readonly<Record<string, CallingSite>> = {
 
 // These three carry the channel block but no variable_* headers (README "Only some events carry variables").
 const WITHOUT_VARIABLES = new Set(['CHANNEL_STATE', 'CHANNEL_CALLSTATE', 'CHANNEL_OUTGOING']);
-
-const Q850: Readonly<Record<string, number>> = {
-  NORMAL_CLEARING: 16, ORIGINATOR_CANCEL: 487, PICKED_OFF: 605, NORMAL_TEMPORARY_FAILURE: 41, NO_ROUTE_DESTINATION: 3,
-  NO_ANSWER: 19, LOSE_RACE: 502, DESTINATION_OUT_OF_ORDER: 27, USER_BUSY: 17, CALL_REJECTED: 21,
-  UNALLOCATED_NUMBER: 1, MANAGER_REQUEST: 503, SYSTEM_SHUTDOWN: 501,
-};
 
 /** The switch. One instance per simulated FreeSWITCH process lifetime (a restart makes a new one). */
 export class SwitchCore {
@@ -194,6 +192,7 @@ export class SwitchCore {
     channel.codec ??= { name: 'PCMU', rate: '8000', bitRate: '64000' };
     this.fireChannel('CHANNEL_PROGRESS_MEDIA', channel);
     this.setCallState(channel, 'EARLY');
+    channel.signalling?.earlyMedia(channel);
   }
 
   /** Answer (200 OK): CHANNEL_ANSWER, call state ACTIVE. A SIP caller gets early media first, as in 07b. */
@@ -206,6 +205,7 @@ export class SwitchCore {
     channel.codec ??= { name: 'PCMU', rate: '8000', bitRate: '64000' };
     this.fireChannel('CHANNEL_ANSWER', channel);
     this.setCallState(channel, 'ACTIVE');
+    channel.signalling?.answered(channel);
     channel.wakeup.wake();
     channel.other?.channel.wakeup.wake();
   }
@@ -220,7 +220,8 @@ export class SwitchCore {
     channel.answerState = 'hangup';
     channel.times.hangup = nowMicros();
     channel.variables.set('hangup_cause', cause);
-    channel.variables.set('hangup_cause_q850', String(Q850[cause] ?? 16));
+    channel.variables.set('hangup_cause_q850', String(q850Of(cause)));
+    channel.signalling?.hungUp(channel);
     this.fireChannel('CHANNEL_HANGUP', channel);
     const link = channel.bridge;
     if (link) {

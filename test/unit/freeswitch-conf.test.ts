@@ -17,6 +17,7 @@ const parser = new XMLParser({
 interface Action { application: string; data?: string }
 interface Condition { field?: string; expression?: string; action?: Action[]; 'anti-action'?: Action[] }
 interface Extension { name: string; condition: Condition[] }
+interface Context { name: string; extension: Extension[] }
 interface NameValue { name: string; value: string }
 interface AclNode { type: string; cidr?: string; domain?: string }
 interface AclList { name: string; default: string; node?: AclNode[] }
@@ -87,9 +88,11 @@ describe('freeswitch-conf XML files', () => {
       'autoload_configs/acl.conf.xml',
       'autoload_configs/event_socket.conf.xml',
       'dialplan/default/00_fs_pickup.xml',
+      'dialplan/fs_pickup_cluster.xml',
       'directory/default/100.xml',
       'directory/default/200.xml',
       'directory/default/201.xml',
+      'sip_profiles/cluster.xml',
     ]));
   });
 
@@ -175,11 +178,25 @@ describe('pickup extension: actions', () => {
   });
 });
 
+const aclLists = parse<{ configuration: { 'network-lists': { list: AclList[] } } }>('autoload_configs/acl.conf.xml')
+  .configuration['network-lists'].list;
+
+/** A list that denies by default and allows single hosts only (no range that could let strangers in). */
+function expectHostAllowList(name: string): void {
+  const list = aclLists.find((candidate) => candidate.name === name);
+  expect(list?.default).toBe('deny');
+  const nodes = list?.node ?? [];
+  expect(nodes.length).toBeGreaterThan(0);
+  for (const node of nodes) {
+    expect(node.type).toBe('allow');
+    expect(node.cidr).toMatch(/^\d{1,3}(\.\d{1,3}){3}\/32$/);
+  }
+}
+
 describe('event socket and ACL', () => {
   const settings = parse<{ configuration: { settings: { param: NameValue[] } } }>('autoload_configs/event_socket.conf.xml')
     .configuration.settings.param;
-  const lists = parse<{ configuration: { 'network-lists': { list: AclList[] } } }>('autoload_configs/acl.conf.xml')
-    .configuration['network-lists'].list;
+  const lists = aclLists;
 
   it('applies an inbound ACL that acl.conf.xml defines, deny by default, with at least one allowed host', () => {
     const aclName = valueOf(settings, 'apply-inbound-acl');
@@ -197,6 +214,130 @@ describe('event socket and ACL', () => {
   it('listens on port 8021 with a non-empty password', () => {
     expect(valueOf(settings, 'listen-port')).toBe('8021');
     expect(valueOf(settings, 'password')).toMatch(/\S/);
+  });
+
+  it("listens on the node's own address, where controllers on other hosts reach it", () => {
+    expect(valueOf(settings, 'listen-ip')).toBe('$${local_ip_v4}');
+  });
+
+  it('admits single controller hosts only', () => {
+    expectHostAllowList('fs_pickup_controllers');
+  });
+});
+
+describe('cluster SIP profile', () => {
+  const profile = parse<{ profile: { name: string; settings: { param: NameValue[] } } }>('sip_profiles/cluster.xml').profile;
+  const setting = (name: string): string | undefined => valueOf(profile.settings.param, name);
+
+  it('is named "cluster", the profile the controller bridges through (FSP_CLUSTER_SIP_PROFILE)', () => {
+    expect(profile.name).toBe('cluster');
+  });
+
+  it('has a port of its own on the node address', () => {
+    expect(setting('sip-port')).toBe('5090');
+    expect(setting('sip-ip')).toBe('$${local_ip_v4}');
+    expect(setting('rtp-ip')).toBe('$${local_ip_v4}');
+  });
+
+  it('does not authenticate calls but admits only the fs_pickup_cluster ACL, which acl.conf.xml defines', () => {
+    expect(setting('auth-calls')).toBe('false');
+    expect(setting('apply-inbound-acl')).toBe('fs_pickup_cluster');
+    expectHostAllowList('fs_pickup_cluster');
+  });
+
+  it('routes into context fs_pickup_cluster of the XML dialplan', () => {
+    expect(setting('dialplan')).toBe('XML');
+    expect(setting('context')).toBe('fs_pickup_cluster');
+  });
+
+  it('takes no registrations, presence or transfers', () => {
+    expect(setting('disable-register')).toBe('true');
+    expect(setting('manage-presence')).toBe('false');
+    expect(setting('disable-transfer')).toBe('true');
+  });
+
+  it('never accepts unverified credentials', () => {
+    expect(setting('accept-blind-auth')).toBeUndefined();
+    expect(setting('accept-blind-reg')).toBeUndefined();
+  });
+});
+
+describe('cluster dialplan context', () => {
+  const contexts = parse<{ include: { context: Context | Context[] } }>('dialplan/fs_pickup_cluster.xml').include.context;
+  const context = (Array.isArray(contexts) ? contexts : [contexts])[0] as Context;
+  const token = '0123456789abcdef0123456789abcdef';
+  const tokenActions: Action[] = [
+    { application: 'set', data: 'fs_pickup_token=$1' },
+    { application: 'set', data: 'park_timeout=8:NORMAL_TEMPORARY_FAILURE' },
+    { application: 'park' },
+  ];
+  const refusal: Action[] = [{ application: 'hangup', data: 'UNALLOCATED_NUMBER' }];
+
+  /**
+   * What the XML dialplan runs for a destination: the actions of the first extension whose conditions all
+   * match (a condition without a field always matches), read with PCRE's "$" as FreeSWITCH does.
+   */
+  function route(destination: string): Action[] | undefined {
+    for (const extension of context.extension) {
+      const matches = extension.condition.every((condition) => condition.field === undefined
+        || (condition.field === 'destination_number' && asPcre(condition.expression ?? '').test(destination)));
+      if (matches) return extension.condition.flatMap((condition) => condition.action ?? []);
+    }
+    return undefined;
+  }
+
+  function tokenPattern(): string {
+    const [condition] = context.extension[0]?.condition ?? [];
+    expect(condition?.field).toBe('destination_number');
+    return condition?.expression ?? '';
+  }
+
+  it('is the one context of the file, named fs_pickup_cluster', () => {
+    expect(Array.isArray(contexts)).toBe(false);
+    expect(context.name).toBe('fs_pickup_cluster');
+  });
+
+  it.each([token, 'ffffffffffffffffffffffffffffffff', '00000000000000000000000000000000'])(
+    'parks pickup-%s for the controller, with the token in fs_pickup_token', (hex) => {
+      for (const regex of matchers(tokenPattern())) expect(regex.exec(`pickup-${hex}`)?.[1], regex.source).toBe(hex);
+      expect(route(`pickup-${hex}`)).toEqual(tokenActions);
+    });
+
+  it.each([
+    ['31 hex digits', `pickup-${token.slice(1)}`],
+    ['33 hex digits', `pickup-${token}0`],
+    ['uppercase hex', `pickup-${token.toUpperCase()}`],
+    ['one uppercase digit', `pickup-${token.slice(0, 31)}F`],
+    ['non-hex letters', `pickup-${token.slice(0, 31)}g`],
+    ['a variable reference', 'pickup-${uuid}'],
+    ['a variable after a valid token', `pickup-${token}\${uuid}`],
+    ['a final newline', `pickup-${token}\n`],
+    ['a newline and more', `pickup-${token}\napi x`],
+    ['a leading newline', `\npickup-${token}`],
+    ['no token', 'pickup-'],
+    ['another prefix', `Pickup-${token}`],
+    ['a bare uuid', '0123abcd-0123-4567-89ab-0123456789ab'],
+    ['an extension', '200'],
+    ['the pickup feature code', '88sales'],
+    ['nothing', ''],
+  ])('hangs up UNALLOCATED_NUMBER for %s', (_label, destination) => {
+    for (const regex of matchers(tokenPattern())) expect(regex.test(destination), regex.source).toBe(false);
+    expect(route(destination)).toEqual(refusal);
+  });
+
+  it('copies only the hex capture into action data, never the dialled string', () => {
+    const data = context.extension.flatMap((extension) => extension.condition)
+      .flatMap((condition) => [...(condition.action ?? []), ...(condition['anti-action'] ?? [])])
+      .map((action) => action.data ?? '');
+    expect(data).toContain('fs_pickup_token=$1');
+    expect(tokenPattern()).toContain('([0-9a-f]{32})');
+    for (const value of data) expect(value).not.toMatch(/\$\{destination_number\}|\$[02-9]/);
+  });
+
+  it('is reached only through the cluster profile: no other file names the context', () => {
+    const naming = xmlFilesUnder(confDir).filter((file) => read(file).includes('value="fs_pickup_cluster"')
+      || / XML fs_pickup_cluster\b/.test(read(file)));
+    expect(naming).toEqual(['sip_profiles/cluster.xml']);
   });
 });
 

@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import type { UserPreferences } from '../../src/domain/preferences.ts';
+import { CallStore } from '../../src/store/call-store.ts';
+import { PreferenceStore } from '../../src/store/preference-store.ts';
+import { ControllerProcess } from '../helpers/controller-process.ts';
+import { keysUnder, testRedis } from '../helpers/redis-client.ts';
+import { FreeSwitchSimulator, SipNetwork } from '../simulator/index.ts';
+import { PICKUP_EXTENSION_VARIABLES } from './harness.ts';
+
+/** One simulated FreeSWITCH node of the cluster and the controllers serving it. */
+export interface ClusterNode {
+  readonly name: string;
+  readonly sim: FreeSwitchSimulator;
+  readonly sipAddress: string;
+  readonly env: Record<string, string>;
+  controllers: ControllerProcess[];
+}
+
+/** Two (or more) simulated nodes on one SIP network, controllers per node, a real Redis. */
+export interface ClusterBed {
+  readonly nodes: ClusterNode[];
+  readonly calls: CallStore;
+  readonly preferences: PreferenceStore;
+  readonly prefix: string;
+  /** Every controller of every node. */
+  controllers(): ControllerProcess[];
+  /** Keys of this bed other than preferences and node records. */
+  callKeys(): Promise<string[]>;
+  /** Of those, the keys without a TTL: once no call rings there must be none. */
+  keysWithoutTtl(): Promise<string[]>;
+  addController(node: ClusterNode): Promise<ControllerProcess>;
+  close(): Promise<void>;
+}
+
+export const CLUSTER_IPS = ['10.0.0.1', '10.0.0.2', '10.0.0.3'];
+
+/** Starts `nodeCount` simulators on one SipNetwork and `controllersPerNode` controller processes each. */
+export async function startClusterBed(options: { nodeCount?: number; controllersPerNode?: number; env?: Record<string, string> } = {}): Promise<ClusterBed> {
+  const network = new SipNetwork();
+  const { redis, keys, prefix } = testRedis();
+  const nodeCount = options.nodeCount ?? 2;
+  const acl = CLUSTER_IPS.slice(0, nodeCount);
+  const nodes: ClusterNode[] = [];
+  for (let i = 0; i < nodeCount; i++) {
+    const name = `node${i + 1}-${randomUUID().slice(0, 4)}`;
+    const sipAddress = `${CLUSTER_IPS[i]}:5090`;
+    const sim = new FreeSwitchSimulator({ parkTickMs: 5, switchname: name, sipNetwork: network, clusterSipAddress: sipAddress, clusterAcl: acl });
+    const port = await sim.listen(0);
+    const env = {
+      FSP_REDIS_URL: inject('redisUrl'),
+      FSP_REDIS_KEY_PREFIX: prefix,
+      FSP_ESL_HOST: '127.0.0.1',
+      FSP_ESL_PORT: String(port),
+      FSP_ESL_PASSWORD: 'ClueCon',
+      FSP_NODE_NAME: name,
+      FSP_NODE_SIP_ADDRESS: sipAddress,
+      ...options.env,
+    };
+    nodes.push({ name, sim, sipAddress, env, controllers: [] });
+  }
+  const bed: ClusterBed = {
+    nodes,
+    calls: new CallStore(redis, keys),
+    preferences: new PreferenceStore(redis, keys),
+    prefix,
+    controllers: () => nodes.flatMap((node) => node.controllers),
+    async callKeys() {
+      return (await keysUnder(redis, prefix)).filter((key) => !/:user:|:users$|:domains$|:node:[^:]+$|:nodes(:alive)?$/.test(key));
+    },
+    async keysWithoutTtl() {
+      const keysLeft = await bed.callKeys();
+      const ttls = await Promise.all(keysLeft.map((key) => redis.ttl(key)));
+      return keysLeft.filter((_, i) => ttls[i] === -1);
+    },
+    async addController(node) {
+      const controller = await ControllerProcess.start(node.env);
+      node.controllers.push(controller);
+      return controller;
+    },
+    async close() {
+      await Promise.all(bed.controllers().map((controller) => controller.stop()));
+      await Promise.all(nodes.map((node) => node.sim.close()));
+      await redis.quit();
+    },
+  };
+  await Promise.all(nodes.flatMap((node) => Array.from({ length: options.controllersPerNode ?? 1 }, () => bed.addController(node))));
+  return bed;
+}
+
+/** Sets users' preferences directly in the store. */
+export async function setClusterUsers(bed: ClusterBed, domain: string, users: Record<string, Partial<UserPreferences>>): Promise<void> {
+  await bed.preferences.setMany(
+    Object.entries(users).map(([extension, prefs]) => ({ user: { extension, domain }, preferences: { callGroups: prefs.callGroups ?? [], pickupGroups: prefs.pickupGroups ?? [] } })),
+  );
+}
+
+/** A picker on `node` dials the code; resolves with its uuid once parked. */
+export function dialOn(node: ClusterNode, domain: string, extension: string, dialled: string): Promise<string> {
+  return node.sim.dialPickup({ extension, domain, dialled, parkTimeoutSec: 8, variables: { ...PICKUP_EXTENSION_VARIABLES } });
+}
+
+/** Waits until some controller of the cluster logged that these legs ring. */
+export async function untilRinging(bed: ClusterBed, legUuids: readonly string[]): Promise<void> {
+  for (const legUuid of legUuids) {
+    await Promise.any(bed.controllers().map((c) => c.waitForLog((line) => line.msg === 'leg ringing' && line.legUuid === legUuid)));
+  }
+}
+
+/** The final word of whichever controller handled the request. */
+export function pickupOutcome(bed: ClusterBed, pickerUuid: string, timeoutMs = 15_000): Promise<{ msg: string; failure?: unknown; cause?: unknown; callUuid?: unknown }> {
+  return Promise.any(
+    bed.controllers().map((controller) =>
+      controller.waitForLog((l) => l.pickerUuid === pickerUuid && (l.msg === 'call picked up' || l.msg === 'pickup failed; picker hung up'), timeoutMs),
+    ),
+  ) as Promise<{ msg: string; failure?: unknown; cause?: unknown; callUuid?: unknown }>;
+}
