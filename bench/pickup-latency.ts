@@ -1,3 +1,4 @@
+import { EMPTY_PREFERENCES } from '../src/domain/preferences.ts';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { loadConfig } from '../src/config/config.ts';
@@ -55,8 +56,8 @@ export async function measurePickupLatency(redisUrl: string, ringingCalls: numbe
     await new Promise<void>((resolve) => controller.nodes[0]?.esl.onReady(() => resolve()));
     const keys = new Keys('benchlat');
     await new PreferenceStore(controller.redis, keys).setMany([
-      { user: { extension: '100', domain }, preferences: { callGroups: [], pickupGroups: ['sales'] } },
-      { user: { extension: '200', domain }, preferences: { callGroups: ['sales'], pickupGroups: [] } },
+      { user: { extension: '100', domain }, preferences: { ...EMPTY_PREFERENCES, callGroups: [], pickupGroups: ['sales'] } },
+      { user: { extension: '200', domain }, preferences: { ...EMPTY_PREFERENCES, callGroups: ['sales'], pickupGroups: [] } },
     ]);
     const placingStarted = performance.now();
     for (let placed = 0; placed < ringingCalls; placed += 50) {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadAdminConfig } from '../config/config.ts';
-import { behaviourOf, type UserPreferences } from '../domain/preferences.ts';
+import { behaviourOf, EMPTY_PREFERENCES, type UserPreferences } from '../domain/preferences.ts';
 import { parseUserRef, validateDomain, type UserRef } from '../domain/users.ts';
 import { Keys } from '../store/keys.ts';
 import { PreferenceStore } from '../store/preference-store.ts';
@@ -12,10 +12,14 @@ const USAGE = `pickupctl — call and pickup groups of fs-pickup users (stored i
 
 usage:
   pickupctl set <ext@domain>... [--call-groups <list>] [--pickup-groups <list>]
-        set the groups of one user or of many at once (all or nothing); an omitted option is left as it is,
-        an empty list ("") clears it. Lists are comma-separated, e.g. --call-groups "Support,Sales"
-  pickupctl clear <ext@domain>...        remove every group (back to legacy behaviour)
+                [--acl-groups <list>] [--group-pickup yes|no] [--pickup-queues <list>]
+        set the preferences of one user or of many at once (all or nothing); an omitted option is left as it
+        is, an empty list ("") clears it. Lists are comma-separated, e.g. --call-groups "Support,Sales".
+        --acl-groups / --group-pickup: the legacy ACL groups and "Can - Call Pickup - Group" permission;
+        --pickup-queues: call queues (88cg_<id>) the user may pick up from (none by default)
+  pickupctl clear <ext@domain>...        remove everything (back to legacy behaviour, no rights)
   pickupctl import <file|->              set many users from lines "ext@domain;call groups;pickup groups"
+                                         (optionally ";ACL groups;group pickup;pickup queues")
   pickupctl show <ext@domain>...         show users' groups and behaviour
   pickupctl list <domain>                list every configured user of a domain
 options: --json (machine-readable output), --help
@@ -47,6 +51,9 @@ export async function runCli(argv: readonly string[], env: Readonly<Record<strin
       options: {
         'call-groups': { type: 'string' },
         'pickup-groups': { type: 'string' },
+        'acl-groups': { type: 'string' },
+        'group-pickup': { type: 'string' },
+        'pickup-queues': { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -83,16 +90,23 @@ export async function runCli(argv: readonly string[], env: Readonly<Record<strin
   try {
     switch (command) {
       case 'set': {
-        if (args.length === 0 || (parsed.values['call-groups'] === undefined && parsed.values['pickup-groups'] === undefined)) {
-          io.err(`set needs at least one user and --call-groups and/or --pickup-groups\n\n${USAGE}`);
+        const fields = {
+          callGroups: parsed.values['call-groups'],
+          pickupGroups: parsed.values['pickup-groups'],
+          aclGroups: parsed.values['acl-groups'],
+          groupPickup: parsed.values['group-pickup'],
+          pickupQueues: parsed.values['pickup-queues'],
+        };
+        if (args.length === 0 || Object.values(fields).every((value) => value === undefined)) {
+          io.err(`set needs at least one user and at least one option to set\n\n${USAGE}`);
           return EXIT.usage;
         }
-        const changes = args.map((user) => ({ user, callGroups: parsed.values['call-groups'], pickupGroups: parsed.values['pickup-groups'] }));
+        const changes = args.map((user) => ({ user, ...fields }));
         return await applyChanges(store, changes, io, json);
       }
       case 'clear':
         if (args.length === 0) return usage(io, 'clear needs at least one user');
-        return await applyChanges(store, args.map((user) => ({ user, callGroups: '', pickupGroups: '' })), io, json);
+        return await applyChanges(store, args.map((user) => ({ user, callGroups: '', pickupGroups: '', aclGroups: '', groupPickup: false, pickupQueues: '' })), io, json);
       case 'import': {
         if (args.length !== 1) return usage(io, 'import needs one file (or - for standard input)');
         const changes = parseImportFile(io.readInput(args[0] as string));
@@ -147,7 +161,7 @@ async function applyChanges(store: PreferenceStore, changes: readonly RawPrefere
     const ref = parseUserRef(change.user);
     if (ref.ok) current.set(change.user, await store.get(ref.user));
   }
-  const result = validateChanges(changes, (user) => current.get(`${user.extension}@${user.domain}`) ?? { callGroups: [], pickupGroups: [] });
+  const result = validateChanges(changes, (user) => current.get(`${user.extension}@${user.domain}`) ?? EMPTY_PREFERENCES);
   if (!result.ok) {
     io.err(`nothing written: ${result.rejected.length} of ${changes.length} change(s) invalid`);
     for (const { change, error } of result.rejected) io.err(`  ${change.source ? `${change.source}: ` : ''}${error.message} [${error.code}]`);
@@ -163,8 +177,11 @@ function printRows(io: CliIo, rows: ReadonlyArray<{ user: string; preferences: U
     io.out(JSON.stringify(rows.map(({ user, preferences }) => ({ user, ...preferences, behaviour: behaviourOf(preferences) }))));
     return;
   }
-  for (const { user, preferences } of rows) {
-    io.out(`${user}\tbehaviour=${behaviourOf(preferences)}\tcall groups=${preferences.callGroups.join(',') || '-'}\tpickup groups=${preferences.pickupGroups.join(',') || '-'}`);
+  const list = (values: readonly string[]): string => values.join(',') || '-';
+  for (const { user, preferences: p } of rows) {
+    const legacy = p.aclGroups.length > 0 || p.groupPickup ? `\tACL groups=${list(p.aclGroups)}\tgroup pickup=${p.groupPickup ? 'yes' : 'no'}` : '';
+    const queues = p.pickupQueues.length > 0 ? `\tpickup queues=${list(p.pickupQueues)}` : '';
+    io.out(`${user}\tbehaviour=${behaviourOf(p)}\tcall groups=${list(p.callGroups)}\tpickup groups=${list(p.pickupGroups)}${legacy}${queues}`);
   }
 }
 

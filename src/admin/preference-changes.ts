@@ -1,12 +1,10 @@
 import type { FsPickupError } from '../domain/errors.ts';
-import { buildPreferences, type UserPreferences } from '../domain/preferences.ts';
+import { buildPreferences, type PreferencesInput, type UserPreferences } from '../domain/preferences.ts';
 import { parseUserRef, type UserRef } from '../domain/users.ts';
 
 /** One requested change as an admin typed it: a user reference and the fields to set (omitted = unchanged). */
-export interface RawPreferenceChange {
+export interface RawPreferenceChange extends PreferencesInput {
   readonly user: string;
-  readonly callGroups?: string;
-  readonly pickupGroups?: string;
   /** Where it came from, for error messages (e.g. "line 3"). */
   readonly source?: string;
 }
@@ -54,9 +52,9 @@ export function validateChanges(
 }
 
 /**
- * Reads an import file: one user per line, `extension@domain;call groups;pickup groups` (groups are
- * comma-separated, so the columns are separated by ";"). Blank lines and lines starting with "#" are skipped;
- * an empty column clears that field. Pure.
+ * Reads an import file: one user per line, `extension@domain;call groups;pickup groups` and optionally
+ * `;ACL groups;group pickup (yes/no);pickup queues` (lists are comma-separated, so columns are separated by ";").
+ * Blank lines and lines starting with "#" are skipped; an empty column clears that field. Pure.
  */
 export function parseImportFile(text: string): RawPreferenceChange[] | { error: string } {
   const changes: RawPreferenceChange[] = [];
@@ -64,11 +62,12 @@ export function parseImportFile(text: string): RawPreferenceChange[] | { error: 
   for (const [index, line] of lines.entries()) {
     if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
     const columns = line.split(';');
-    if (columns.length !== 3) {
-      return { error: `line ${index + 1}: expected "extension@domain;call groups;pickup groups" (3 columns separated by ";"), found ${columns.length}` };
+    if (columns.length !== 3 && columns.length !== 6) {
+      return { error: `line ${index + 1}: expected "extension@domain;call groups;pickup groups" (3 columns separated by ";") or 6 with ";ACL groups;group pickup;pickup queues", found ${columns.length}` };
     }
-    const [user, callGroups, pickupGroups] = columns as [string, string, string];
-    changes.push({ user: user.trim(), callGroups, pickupGroups, source: `line ${index + 1}` });
+    const [user, callGroups, pickupGroups, aclGroups, groupPickup, pickupQueues] = columns as [string, string, string, string?, string?, string?];
+    const legacy = columns.length === 6 ? { aclGroups, groupPickup: groupPickup?.trim() === '' ? 'no' : groupPickup, pickupQueues } : {};
+    changes.push({ user: user.trim(), callGroups, pickupGroups, ...legacy, source: `line ${index + 1}` });
   }
   return changes;
 }

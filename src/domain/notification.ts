@@ -34,8 +34,13 @@ export function pickupNoticeText(input: PickupNotice): string {
   const name = shown(input.callerName, MAX_NOTICE_NAME_LENGTH);
   const number = shown(input.callerNumber, MAX_NOTICE_NUMBER_LENGTH);
   const group = clean(input.group);
-  const seconds = input.ringingSeconds > 0 && Number.isFinite(input.ringingSeconds) ? Math.floor(input.ringingSeconds) : 0;
-  return `Call from ${name} (${number}) ringing in ${group} for ${seconds} s — dial ${clean(input.prefix)}${group} to pick up`;
+  return `Call from ${name} (${number}) ringing in ${group} for ${wholeSeconds(input.ringingSeconds)} s — dial ${clean(input.prefix)}${group} to pick up`;
+}
+
+function wholeSeconds(seconds: number): string {
+  if (!(seconds > 0 && Number.isFinite(seconds))) return '0';
+  // BigInt prints every digit; String() would switch to "1e+21" for huge values.
+  return BigInt(Math.floor(seconds)).toString();
 }
 
 function shown(value: string, maxLength: number): string {

@@ -2,12 +2,12 @@ import { randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ClaimStrategy } from '../domain/candidates.ts';
 import { parseDialled, type PickupTarget } from '../domain/dialled.ts';
-import { decidePickup } from '../domain/permissions.ts';
+import { mayPickUpExtension, type PickupSearch, planPickup } from '../domain/permissions.ts';
 import { validateDomain, validateExtension, type UserRef } from '../domain/users.ts';
 import type { ChannelFact } from '../esl/channel-facts.ts';
 import type { EslClient } from '../esl/client.ts';
 import type { EslEvent } from '../esl/event.ts';
-import type { CallStore, ClaimedCall } from '../store/call-store.ts';
+import type { CallStore, CandidateIndex, ClaimedCall } from '../store/call-store.ts';
 import type { NodeRegistry } from '../store/node-registry.ts';
 import type { PreferenceStore } from '../store/preference-store.ts';
 import type { TokenStore } from '../store/token-store.ts';
@@ -133,23 +133,34 @@ export class PickupService {
 
   private async serve(pickerUuid: string, picker: UserRef, target: PickupTarget, log: Logger, seenAt: number): Promise<PickupOutcome> {
     const preferences = await this.stores.preferences.get(picker);
-    const decision = decidePickup(preferences, target);
-    if (!decision.allowed) {
-      log.info({ target, denial: decision.denial }, 'pickup refused: not permitted');
-      return this.fail(pickerUuid, decision.denial === 'unsupported-target' ? 'unsupported-target' : 'not-permitted', 0, log);
+    const plan = planPickup(preferences, target);
+    if (!plan.allowed) {
+      log.info({ target, denial: plan.denial }, 'pickup refused: not permitted');
+      return this.fail(pickerUuid, 'not-permitted', 0, log);
     }
-    // decidePickup allows group targets only (for now).
-    const group = (target as Extract<PickupTarget, { kind: 'group' }>).group;
-    const groupLog = log.child({ group });
-    groupLog.info('pickup requested');
+    const searchLog = log.child(describeSearch(plan.search));
+    if (plan.search.kind === 'extension') {
+      // Directed pickup: the rule is about the user whose phone rings, so their preferences decide.
+      const permission = mayPickUpExtension(preferences, await this.stores.preferences.get({ extension: plan.search.extension, domain: picker.domain }));
+      if (!permission.allowed) {
+        searchLog.info({ denial: permission.denial }, 'pickup refused: not permitted');
+        return this.fail(pickerUuid, 'not-permitted', 0, searchLog);
+      }
+    }
+    const index = candidateIndexOf(plan.search);
+    if (!index) {
+      searchLog.info('pickup refused: this pickup form is not served yet');
+      return this.fail(pickerUuid, 'unsupported-target', 0, searchLog);
+    }
+    searchLog.info('pickup requested');
     for (let attempt = 1; attempt <= this.settings.maxAttempts; attempt++) {
       const liveNodes = await this.stores.registry.liveNodes();
-      const claimed = await this.stores.calls.claim(picker.domain, { group }, pickerUuid, this.settings.strategy, this.random(), liveNodes);
+      const claimed = await this.stores.calls.claim(picker.domain, index, pickerUuid, this.settings.strategy, this.random(), liveNodes);
       if (!claimed) {
-        groupLog.info({ attempt }, 'nothing to pick up');
-        return this.fail(pickerUuid, 'nothing-to-pick', attempt, groupLog);
+        searchLog.info({ attempt }, 'nothing to pick up');
+        return this.fail(pickerUuid, 'nothing-to-pick', attempt, searchLog);
       }
-      const callLog = groupLog.child({ callUuid: claimed.callUuid, callNode: claimed.node });
+      const callLog = searchLog.child({ callUuid: claimed.callUuid, callNode: claimed.node });
       // decisionMs: from the request's event to the intercept (or hand-off) being written, which follows at once.
       const decisionMs = Math.round((performance.now() - seenAt) * 1000) / 1000;
       callLog.info({ attempt, callerNumber: claimed.callerNumber, ringingSinceMs: Date.now() - claimed.startedAt, decisionMs }, 'call claimed');
@@ -158,8 +169,8 @@ export class PickupService {
       if (result === 'picker-gone') return { result: 'abandoned', why: 'picker-gone' };
       if (result === 'unavailable') return this.fail(pickerUuid, 'unavailable', attempt, callLog);
     }
-    groupLog.info({ attempts: this.settings.maxAttempts }, 'no candidate could be intercepted');
-    return this.fail(pickerUuid, 'nothing-to-pick', this.settings.maxAttempts, groupLog);
+    searchLog.info({ attempts: this.settings.maxAttempts }, 'no candidate could be intercepted');
+    return this.fail(pickerUuid, 'nothing-to-pick', this.settings.maxAttempts, searchLog);
   }
 
   /** The call rings on this node: intercept it on the picker's channel and settle the claim by the result. */
@@ -214,6 +225,34 @@ export class PickupService {
       log.warn({ err: error, failure, cause }, 'could not end the failed pickup; the dialplan park_timeout will');
     }
     return { result: 'failed', failure, attempts };
+  }
+}
+
+/** The store index a permitted search claims from; undefined for a form not served yet. */
+function candidateIndexOf(search: PickupSearch): CandidateIndex | undefined {
+  switch (search.kind) {
+    case 'group':
+      return { group: search.group };
+    case 'extension':
+      return { extension: search.extension };
+    case 'acl-groups':
+      return { aclGroups: search.aclGroups };
+    case 'queue':
+      return undefined;
+  }
+}
+
+/** Log fields naming what a pickup searches. */
+function describeSearch(search: PickupSearch): Record<string, unknown> {
+  switch (search.kind) {
+    case 'group':
+      return { group: search.group };
+    case 'extension':
+      return { extension: search.extension };
+    case 'acl-groups':
+      return { aclGroups: search.aclGroups };
+    case 'queue':
+      return { queue: search.queueId };
   }
 }
 

@@ -39,7 +39,7 @@ export interface StoredCall {
 }
 
 /** Where to look for candidates. */
-export type CandidateIndex = { readonly group: string } | { readonly extension: string };
+export type CandidateIndex = { readonly group: string } | { readonly extension: string } | { readonly aclGroups: readonly string[] };
 
 export interface CallStoreSettings {
   /** A ringing call with no event for this long is dropped by Redis itself. */
@@ -119,8 +119,7 @@ export class CallStore {
    * Only calls ringing on `liveNodes` are offered; a candidate of another node is taken offline on the way.
    */
   async claim(domain: string, index: CandidateIndex, pickerUuid: string, strategy: ClaimStrategy, random: number, liveNodes: Iterable<string>): Promise<ClaimedCall | undefined> {
-    const indexKey = 'group' in index ? this.keys.groupIndex(domain, index.group) : this.keys.extensionIndex(domain, index.extension);
-    const reply = await runScript(this.redis, 'claimCall', [indexKey, this.keys.domainBase(domain)], [
+    const reply = await runScript(this.redis, 'claimCall', this.candidateKeys(domain, index, pickerUuid), [
       pickerUuid,
       strategy,
       random,
@@ -186,6 +185,13 @@ export class CallStore {
   /** Forgets a node-set entry whose call is already gone. */
   async forgetNodeCall(node: string, domain: string, callUuid: string): Promise<void> {
     await this.redis.srem(this.keys.nodeCalls(node), `${domain} ${callUuid}`);
+  }
+
+  private candidateKeys(domain: string, index: CandidateIndex, pickerUuid: string): string[] {
+    const base = this.keys.domainBase(domain);
+    if ('group' in index) return [this.keys.groupIndex(domain, index.group), base];
+    if ('extension' in index) return [this.keys.extensionIndex(domain, index.extension), base];
+    return [this.keys.claimScratch(domain, pickerUuid), base, ...index.aclGroups.map((group) => this.keys.aclIndex(domain, group))];
   }
 
   private callKeys(domain: string, callUuid: string): [string, string] {

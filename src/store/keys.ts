@@ -36,6 +36,16 @@ export class Keys {
     return `${this.domainBase(domain)}group:${group}`;
   }
 
+  /** sorted set of pickable call uuids ringing legacy users of one ACL group (legacy group pickup, 88 alone) */
+  aclIndex(domain: string, aclGroup: string): string {
+    return `${this.domainBase(domain)}acl:${aclGroup}`;
+  }
+
+  /** scratch key of one picker's claim over several indexes (deleted by the script that made it) */
+  claimScratch(domain: string, pickerUuid: string): string {
+    return `${this.domainBase(domain)}scratch:${pickerUuid}`;
+  }
+
   /** sorted set of pickable call uuids ringing one extension */
   extensionIndex(domain: string, extension: string): string {
     return `${this.domainBase(domain)}ext:${extension}`;

@@ -22,8 +22,7 @@ export class PreferenceStore {
 
   /** The user's preferences; a user never configured has none (legacy behaviour). */
   async get(user: UserRef): Promise<UserPreferences> {
-    const fields = await this.redis.hmget(this.keys.user(user.domain, user.extension), 'callGroups', 'pickupGroups');
-    return toPreferences(fields[0], fields[1]);
+    return toPreferences(await this.redis.hmget(this.keys.user(user.domain, user.extension), ...FIELDS));
   }
 
   /**
@@ -37,11 +36,19 @@ export class PreferenceStore {
       const transaction = this.redis.multi();
       for (const { user, preferences } of domainEntries) {
         const key = this.keys.user(domain, user.extension);
-        if (preferences.callGroups.length === 0 && preferences.pickupGroups.length === 0) {
+        if (isEmpty(preferences)) {
           transaction.del(key).srem(this.keys.users(domain), user.extension);
         } else {
+          // The Lua scripts read these fields: comma-separated lists, groupPickup as 1/0.
           transaction
-            .hset(key, 'callGroups', preferences.callGroups.join(','), 'pickupGroups', preferences.pickupGroups.join(','), 'updatedAt', this.now())
+            .hset(key, {
+              callGroups: preferences.callGroups.join(','),
+              pickupGroups: preferences.pickupGroups.join(','),
+              aclGroups: preferences.aclGroups.join(','),
+              groupPickup: preferences.groupPickup ? '1' : '0',
+              pickupQueues: preferences.pickupQueues.join(','),
+              updatedAt: this.now(),
+            })
             .sadd(this.keys.users(domain), user.extension);
         }
       }
@@ -55,8 +62,8 @@ export class PreferenceStore {
   /** Every configured user of a domain, sorted by extension. */
   async list(domain: string): Promise<Array<{ extension: string; preferences: UserPreferences }>> {
     const extensions = (await this.redis.smembers(this.keys.users(domain))).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-    const rows = await Promise.all(extensions.map((extension) => this.redis.hmget(this.keys.user(domain, extension), 'callGroups', 'pickupGroups')));
-    return extensions.map((extension, i) => ({ extension, preferences: toPreferences(rows[i]?.[0] ?? null, rows[i]?.[1] ?? null) }));
+    const rows = await Promise.all(extensions.map((extension) => this.redis.hmget(this.keys.user(domain, extension), ...FIELDS)));
+    return extensions.map((extension, i) => ({ extension, preferences: toPreferences(rows[i] ?? []) }));
   }
 
   /** Domains that have at least one configured user (ever). */
@@ -65,9 +72,16 @@ export class PreferenceStore {
   }
 }
 
-function toPreferences(callGroups: string | null | undefined, pickupGroups: string | null | undefined): UserPreferences {
-  if (!callGroups && !pickupGroups) return EMPTY_PREFERENCES;
-  return { callGroups: split(callGroups), pickupGroups: split(pickupGroups) };
+const FIELDS = ['callGroups', 'pickupGroups', 'aclGroups', 'groupPickup', 'pickupQueues'] as const;
+
+function toPreferences(fields: ReadonlyArray<string | null>): UserPreferences {
+  const [callGroups, pickupGroups, aclGroups, groupPickup, pickupQueues] = fields;
+  const preferences = { callGroups: split(callGroups), pickupGroups: split(pickupGroups), aclGroups: split(aclGroups), groupPickup: groupPickup === '1', pickupQueues: split(pickupQueues) };
+  return isEmpty(preferences) ? EMPTY_PREFERENCES : preferences;
+}
+
+function isEmpty(preferences: UserPreferences): boolean {
+  return preferences.callGroups.length + preferences.pickupGroups.length + preferences.aclGroups.length + preferences.pickupQueues.length === 0 && !preferences.groupPickup;
 }
 
 function split(field: string | null | undefined): string[] {

@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import type { RedisConnection } from './redis-connection.ts';
 import packageJson from '../../package.json' with { type: 'json' };
 
-/** The Lua scripts, one file each under lua/, named `<command>-<number of keys>.lua`. */
+/** The Lua scripts, one file each under lua/, named `<command>-<number of keys>.lua` (`-n`: any number). */
 export const SCRIPT_NAMES = ['ringLeg', 'stopLeg', 'endCall', 'claimCall', 'releaseCall', 'offlineCall', 'consumeToken'] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 
-const SCRIPT_KEYS: Record<ScriptName, number> = { ringLeg: 2, stopLeg: 2, endCall: 2, claimCall: 2, releaseCall: 2, offlineCall: 2, consumeToken: 2 };
+const SCRIPT_KEYS: Record<ScriptName, number | 'n'> = { ringLeg: 2, stopLeg: 2, endCall: 2, claimCall: 'n', releaseCall: 2, offlineCall: 2, consumeToken: 2 };
 const LUA_DIR = new URL('./lua/', import.meta.url);
 const INCLUDE = /^--@include (\w+)$/m;
 
@@ -28,7 +28,8 @@ export function commandName(name: ScriptName): string {
 /** Registers every script on a connection (EVALSHA with automatic EVAL fallback, works on a Cluster too). */
 export function defineScripts(redis: RedisConnection): void {
   for (const name of SCRIPT_NAMES) {
-    redis.defineCommand(commandName(name), { numberOfKeys: SCRIPT_KEYS[name], lua: loadScriptSource(name) });
+    const keys = SCRIPT_KEYS[name];
+    redis.defineCommand(commandName(name), keys === 'n' ? { lua: loadScriptSource(name) } : { numberOfKeys: keys, lua: loadScriptSource(name) });
   }
 }
 
@@ -36,5 +37,6 @@ export function defineScripts(redis: RedisConnection): void {
 export async function runScript(redis: RedisConnection, name: ScriptName, keys: readonly string[], args: ReadonlyArray<string | number>): Promise<unknown> {
   const command = (redis as unknown as Record<string, (...a: Array<string | number>) => Promise<unknown>>)[commandName(name)];
   if (!command) throw new Error(`script ${name} is not defined on this connection`);
-  return command.call(redis, ...keys, ...args);
+  // A script taking any number of keys gets their count first (ioredis' convention without numberOfKeys).
+  return SCRIPT_KEYS[name] === 'n' ? command.call(redis, keys.length, ...keys, ...args) : command.call(redis, ...keys, ...args);
 }

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
-import type { UserPreferences } from '../../src/domain/preferences.ts';
+import { EMPTY_PREFERENCES, type UserPreferences } from '../../src/domain/preferences.ts';
 import { CallStore } from '../../src/store/call-store.ts';
 import { PreferenceStore } from '../../src/store/preference-store.ts';
 import { ControllerProcess } from '../helpers/controller-process.ts';
 import { keysUnder, testRedis } from '../helpers/redis-client.ts';
 import { FreeSwitchSimulator, SipNetwork } from '../simulator/index.ts';
 import { PICKUP_EXTENSION_VARIABLES } from './harness.ts';
+
+export { setUsers as setClusterUsers } from './harness.ts';
 
 /** One simulated FreeSWITCH node of the cluster and the controllers serving it. */
 export interface ClusterNode {
@@ -86,13 +88,6 @@ export async function startClusterBed(options: { nodeCount?: number; controllers
   };
   await Promise.all(nodes.flatMap((node) => Array.from({ length: options.controllersPerNode ?? 1 }, () => bed.addController(node))));
   return bed;
-}
-
-/** Sets users' preferences directly in the store. */
-export async function setClusterUsers(bed: ClusterBed, domain: string, users: Record<string, Partial<UserPreferences>>): Promise<void> {
-  await bed.preferences.setMany(
-    Object.entries(users).map(([extension, prefs]) => ({ user: { extension, domain }, preferences: { callGroups: prefs.callGroups ?? [], pickupGroups: prefs.pickupGroups ?? [] } })),
-  );
 }
 
 /** A picker on `node` dials the code; resolves with its uuid once parked. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
-import type { UserPreferences } from '../../src/domain/preferences.ts';
+import { EMPTY_PREFERENCES, type UserPreferences } from '../../src/domain/preferences.ts';
 import { CallStore } from '../../src/store/call-store.ts';
 import { PreferenceStore } from '../../src/store/preference-store.ts';
 import { ControllerProcess } from '../helpers/controller-process.ts';
@@ -74,13 +74,8 @@ export function freshDomain(): string {
 }
 
 /** Sets users' preferences directly in the store (pickupctl is tested on its own). */
-export async function setUsers(bed: PickupBed, domain: string, users: Record<string, Partial<UserPreferences>>): Promise<void> {
-  await bed.preferences.setMany(
-    Object.entries(users).map(([extension, prefs]) => ({
-      user: { extension, domain },
-      preferences: { callGroups: prefs.callGroups ?? [], pickupGroups: prefs.pickupGroups ?? [] },
-    })),
-  );
+export async function setUsers(bed: { readonly preferences: PreferenceStore }, domain: string, users: Record<string, Partial<UserPreferences>>): Promise<void> {
+  await bed.preferences.setMany(Object.entries(users).map(([extension, prefs]) => ({ user: { extension, domain }, preferences: { ...EMPTY_PREFERENCES, ...prefs } })));
 }
 
 /** Waits until the controller logged that a call rings in the store (so a pickup can find it). */

@@ -1,3 +1,4 @@
+import { EMPTY_PREFERENCES } from '../../src/domain/preferences.ts';
 import { randomUUID } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -35,9 +36,9 @@ describe.each(topologies())('CallStore against $name', ({ connect, teardown }) =
   beforeEach(async () => {
     for (const key of await keysUnder(redis, prefix)) await redis.del(key);
     await preferences.setMany([
-      { user: { extension: '200', domain: DOMAIN }, preferences: { callGroups: ['sales'], pickupGroups: [] } },
-      { user: { extension: '201', domain: DOMAIN }, preferences: { callGroups: ['sales', 'support'], pickupGroups: [] } },
-      { user: { extension: '202', domain: DOMAIN }, preferences: { callGroups: ['support'], pickupGroups: [] } },
+      { user: { extension: '200', domain: DOMAIN }, preferences: { ...EMPTY_PREFERENCES, callGroups: ['sales'], pickupGroups: [] } },
+      { user: { extension: '201', domain: DOMAIN }, preferences: { ...EMPTY_PREFERENCES, callGroups: ['sales', 'support'], pickupGroups: [] } },
+      { user: { extension: '202', domain: DOMAIN }, preferences: { ...EMPTY_PREFERENCES, callGroups: ['support'], pickupGroups: [] } },
     ]);
   });
 

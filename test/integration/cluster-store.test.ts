@@ -1,3 +1,4 @@
+import { EMPTY_PREFERENCES } from '../../src/domain/preferences.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import { pino } from 'pino';
@@ -73,7 +74,7 @@ describe.each(topologies())('node registry, tokens and reaper against $name', ({
 
   it('the reaper takes the calls of a dead node offline, once, and leaves live nodes alone', async () => {
     const calls = new CallStore(redis, keys);
-    await new PreferenceStore(redis, keys).setMany([{ user: { extension: '200', domain: 'pbx.test' }, preferences: { callGroups: ['sales'], pickupGroups: [] } }]);
+    await new PreferenceStore(redis, keys).setMany([{ user: { extension: '200', domain: 'pbx.test' }, preferences: { ...EMPTY_PREFERENCES, callGroups: ['sales'], pickupGroups: [] } }]);
     const registry = new NodeRegistry(redis, keys, 'c', 8_000);
     await registry.heartbeat('live-node', { sipAddress: undefined, coreUuid: 'x' });
     await registry.heartbeat('dying-node', { sipAddress: undefined, coreUuid: 'y' });

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { type CliIo, runCli } from '../../src/admin/cli.ts';
+import { EMPTY_PREFERENCES } from '../../src/domain/preferences.ts';
 import { PreferenceStore } from '../../src/store/preference-store.ts';
 import { keysUnder, testRedis } from '../helpers/redis-client.ts';
 
@@ -21,14 +22,14 @@ describe('pickupctl against a real Redis', () => {
   it('sets, shows and lists a user’s groups and derives the behaviour', async () => {
     expect((await cli(['set', '100@pbx.test', '--call-groups', 'Support', '--pickup-groups', 'Support,Sales'])).code).toBe(0);
     const shown = await cli(['show', '100@pbx.test', '--json']);
-    expect(JSON.parse(shown.out[0] ?? '')).toEqual([{ user: '100@pbx.test', callGroups: ['Support'], pickupGroups: ['Support', 'Sales'], behaviour: 'groups' }]);
+    expect(JSON.parse(shown.out[0] ?? '')).toEqual([{ user: '100@pbx.test', ...EMPTY_PREFERENCES, callGroups: ['Support'], pickupGroups: ['Support', 'Sales'], behaviour: 'groups' }]);
     expect((await cli(['list', 'pbx.test'])).out).toEqual(['100@pbx.test\tbehaviour=groups\tcall groups=Support\tpickup groups=Support,Sales']);
   });
 
   it('leaves an omitted field unchanged and clears a field given as ""', async () => {
     await cli(['set', '101@pbx.test', '--call-groups', 'sales', '--pickup-groups', 'sales']);
     await cli(['set', '101@pbx.test', '--pickup-groups', '']);
-    expect(await store.get({ extension: '101', domain: 'pbx.test' })).toEqual({ callGroups: ['sales'], pickupGroups: [] });
+    expect(await store.get({ extension: '101', domain: 'pbx.test' })).toEqual({ ...EMPTY_PREFERENCES, callGroups: ['sales'] });
     await cli(['clear', '101@pbx.test']);
     const shown = await cli(['show', '101@pbx.test', '--json']);
     expect(JSON.parse(shown.out[0] ?? '')[0].behaviour).toBe('legacy');
@@ -51,7 +52,7 @@ describe('pickupctl against a real Redis', () => {
     const refused = await cli(['set', '301@pbx.test', '--call-groups', tooLong]);
     expect(refused.code).toBe(1);
     expect(refused.err.join('')).toMatch(/1024/);
-    expect(await store.get({ extension: '301', domain: 'pbx.test' })).toEqual({ callGroups: [], pickupGroups: [] });
+    expect(await store.get({ extension: '301', domain: 'pbx.test' })).toEqual(EMPTY_PREFERENCES);
     expect((await cli(['set', '301@pbx.test', '--call-groups', `${'a'.repeat(1019)},bbbb`])).code).toBe(0);
   });
 
@@ -62,7 +63,20 @@ describe('pickupctl against a real Redis', () => {
     expect((await store.get({ extension: '400', domain: 'pbx.test' })).callGroups).toEqual([]);
     const good = await cli(['import', '-'], '400@pbx.test;sales;\n401@pbx.test;support;sales,support\n');
     expect(good.code).toBe(0);
-    expect(await store.get({ extension: '401', domain: 'pbx.test' })).toEqual({ callGroups: ['support'], pickupGroups: ['sales', 'support'] });
+    expect(await store.get({ extension: '401', domain: 'pbx.test' })).toEqual({ ...EMPTY_PREFERENCES, callGroups: ['support'], pickupGroups: ['sales', 'support'] });
+  });
+
+  it('sets the legacy ACL groups, the group pickup right and pickup queues, validated like the rest', async () => {
+    expect((await cli(['set', '500@pbx.test', '--acl-groups', '12,sales-floor', '--group-pickup', 'yes', '--pickup-queues', 'support'])).code).toBe(0);
+    expect(await store.get({ extension: '500', domain: 'pbx.test' })).toEqual({ ...EMPTY_PREFERENCES, aclGroups: ['12', 'sales-floor'], groupPickup: true, pickupQueues: ['support'] });
+    const shown = await cli(['show', '500@pbx.test']);
+    expect(shown.out[0]).toBe('500@pbx.test\tbehaviour=legacy\tcall groups=-\tpickup groups=-\tACL groups=12,sales-floor\tgroup pickup=yes\tpickup queues=support');
+    const refused = await cli(['set', '500@pbx.test', '--group-pickup', 'maybe']);
+    expect(refused.code).toBe(1);
+    expect(refused.err.join('\n')).toMatch(/FSP_ERR_INVALID_FLAG/);
+    expect((await cli(['import', '-'], '501@pbx.test;;;7;no;cg_x\n')).err.join('\n')).toMatch(/pickup queue "cg_x" is invalid/);
+    expect((await cli(['import', '-'], '501@pbx.test;;;7;yes;support\n')).code).toBe(0);
+    expect((await store.get({ extension: '501', domain: 'pbx.test' })).aclGroups).toEqual(['7']);
   });
 
   it('answers usage errors with exit code 2 and an unreachable Redis with 3', async () => {

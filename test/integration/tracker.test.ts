@@ -1,3 +1,4 @@
+import { EMPTY_PREFERENCES } from '../../src/domain/preferences.ts';
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { pino } from 'pino';
@@ -32,7 +33,7 @@ function legFacts(capture: string): LegFact[] {
 async function freshTracker(domain: string, extensions: readonly string[]) {
   const keys = new Keys(`t${randomUUID().slice(0, 8)}`);
   const calls = new CallStore(redis, keys);
-  await new PreferenceStore(redis, keys).setMany(extensions.map((extension) => ({ user: { extension, domain }, preferences: { callGroups: ['sales'], pickupGroups: [] } })));
+  await new PreferenceStore(redis, keys).setMany(extensions.map((extension) => ({ user: { extension, domain }, preferences: { ...EMPTY_PREFERENCES, callGroups: ['sales'], pickupGroups: [] } })));
   return { calls, keys, tracker: new RingingTracker(calls, 'node-1', pino({ level: 'silent' })) };
 }
 

@@ -84,14 +84,9 @@ async function bridgeWinner(core: SwitchCore, caller: Channel, winner: Channel, 
   caller.variables.set('bridge_uuid', winner.uuid);
   caller.variables.set('originate_disposition', 'SUCCESS');
   caller.variables.set('DIALSTATUS', 'SUCCESS');
-  connectBridge(core, caller, winner);
+  connectBridge(core, caller, winner, 'bridge');
   await stayBridged(core, caller);
-  if (!caller.alive) {
-    // The caller hung up: its bridge takes the peer down with the same cause (15: P, then X).
-    if (winner.alive) core.hangup(winner, caller.hangupCause ?? 'NORMAL_CLEARING');
-    return;
-  }
-  if (caller.interrupted) return;
+  if (!caller.alive || caller.interrupted) return;
   const cause = winner.hangupCause ?? 'NORMAL_CLEARING';
   if (!winner.alive) {
     caller.variables.set('bridge_hangup_cause', cause);
@@ -153,6 +148,7 @@ function dialSofia(core: SwitchCore, caller: Channel, endpoint: string, variable
       sip_req_uri: target,
       sip_to_user: destination,
       sip_to_host: host,
+      ...(profile === CLUSTER_PROFILE ? core.options.cluster.outboundVariables(destination, host) : {}),
       ...variables,
     },
   });

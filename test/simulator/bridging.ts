@@ -3,7 +3,7 @@
  * `bridge` app. CHANNEL_BRIDGE/UNBRIDGE fire on side a (the originator) only, as in the captures.
  */
 import { randomUUID } from 'node:crypto';
-import { applicationHeaders, type Channel, type RunningApp } from './channel.ts';
+import { applicationHeaders, type BridgeLink, type Channel, type RunningApp } from './channel.ts';
 import { nowMicros } from './sim-event.ts';
 import type { SwitchCore } from './switch-core.ts';
 
@@ -25,17 +25,17 @@ export function uuidBridge(core: SwitchCore, originator: Channel, originatee: Ch
   originatee.other = { type: 'originator', channel: originator };
   originatee.callUuid = originator.uuid;
   originatee.variables.set('call_uuid', originator.uuid);
-  originator.pendingBridge = { peer: originatee, side: 'a' };
-  originatee.pendingBridge = { peer: originator, side: 'b' };
+  originator.pendingBridge = { peer: originatee, side: 'a', kind: 'uuid_bridge' };
+  originatee.pendingBridge = { peer: originator, side: 'b', kind: 'uuid_bridge' };
   core.activate(originator);
   core.activate(originatee);
 }
 
 /** Connects two legs: CHANNEL_BRIDGE on side a, side b goes CS_EXCHANGE_MEDIA. */
-export function connectBridge(core: SwitchCore, a: Channel, b: Channel): void {
+export function connectBridge(core: SwitchCore, a: Channel, b: Channel, kind: BridgeLink['kind']): void {
   const now = nowMicros();
-  a.bridge = { peer: b, side: 'a' };
-  b.bridge = { peer: a, side: 'b' };
+  a.bridge = { peer: b, side: 'a', kind };
+  b.bridge = { peer: a, side: 'b', kind };
   a.times.bridged = now;
   b.times.bridged = now;
   core.fireChannel('CHANNEL_BRIDGE', a, [
@@ -88,7 +88,7 @@ function meet(core: SwitchCore, originator: Channel, originatee: Channel): void 
   }
   core.fireChannel('CHANNEL_EXECUTE', originator, [], applicationHeaders(uuidBridgeApp(originatee), false));
   core.fireChannel('CHANNEL_EXECUTE', originatee, [], applicationHeaders(uuidBridgeApp(originator), false));
-  connectBridge(core, originator, originatee);
+  connectBridge(core, originator, originatee, 'uuid_bridge');
   originator.wakeup.wake();
   originatee.wakeup.wake();
 }

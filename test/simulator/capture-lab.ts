@@ -4,6 +4,9 @@
  */
 import type { Dialplan } from './dialplan.ts';
 import type { DirectoryUser } from './directory.ts';
+import type { SimulatorOptions } from './simulator.ts';
+
+const RUN4_CLUSTER_CONTEXT = 'cluster';
 
 const LAB_RING = (target: string): string =>
   `{call_groups=sales,origination_caller_id_name=Ext300}sofia/internal/sip:${target}@127.0.0.1:5070`;
@@ -94,7 +97,10 @@ export const LAB_DIRECTORY: readonly DirectoryUser[] = [
   },
 ];
 
-/** Run 4 (scenarios 14–15), node1, context `default`: the caller's 200 and the picker's park-based 88<x>. */
+/**
+ * Run 4 (scenarios 14–15), both nodes: context `default` (the caller's 200 and the picker's park-based
+ * 88<x>) and context `cluster`, where the token legs of scenario 15 arrive (tools-14-15/dialplan).
+ */
 export const RUN4_DIALPLAN: Dialplan = [
   {
     name: '200',
@@ -106,4 +112,17 @@ export const RUN4_DIALPLAN: Dialplan = [
     expression: /^88(.+)$/,
     actions: [['set', 'pickup_request=$1'], ['set', 'park_timeout=10:NORMAL_TEMPORARY_FAILURE'], ['park']],
   },
+  {
+    name: 'cap14-pickup-token',
+    context: RUN4_CLUSTER_CONTEXT,
+    expression: /^pickup-(.+)$/,
+    actions: [['set', 'pickup_token=$1'], ['set', 'park_timeout=10:NORMAL_TEMPORARY_FAILURE'], ['park']],
+  },
+  { name: 'cap14-cluster-catchall', context: RUN4_CLUSTER_CONTEXT, expression: /^(.*)$/, actions: [['hangup', 'UNALLOCATED_NUMBER']] },
 ];
+
+/** Run 4's two nodes: their `cluster` profiles (addresses as recorded) and names. */
+export const RUN4_NODES = {
+  node1: { switchname: 'acc-node1', clusterSipAddress: '127.0.0.1:6061', clusterContext: RUN4_CLUSTER_CONTEXT, dialplan: RUN4_DIALPLAN },
+  node2: { switchname: 'acc-node2', clusterSipAddress: '127.0.0.1:6063', clusterContext: RUN4_CLUSTER_CONTEXT, dialplan: RUN4_DIALPLAN },
+} as const satisfies Record<string, SimulatorOptions>;

@@ -71,6 +71,8 @@ export interface BridgeLink {
   readonly peer: Channel;
   /** 'a' fires CHANNEL_BRIDGE/UNBRIDGE (the bridge originator); 'b' is the originatee. */
   readonly side: 'a' | 'b';
+  /** 'bridge': the bridge app's peer, which hangs up with side a; 'uuid_bridge': each leg goes on by itself. */
+  readonly kind: 'bridge' | 'uuid_bridge';
 }
 
 /** A leg's SIP dialog with another simulated node (sip-dialog.ts): told of the leg's early media, answer and hangup. */

@@ -6,7 +6,7 @@
  * leg has no user_name/domain_name (capture 15, node2).
  */
 import { randomUUID } from 'node:crypto';
-import { setVariables, type Channel } from './channel.ts';
+import type { Channel } from './channel.ts';
 import type { Dialplan } from './dialplan.ts';
 import { SimulatorConfigError } from './errors.ts';
 import { createSipInbound } from './leg-factory.ts';
@@ -57,6 +57,11 @@ export class ClusterProfile implements SipEndpoint {
     if (settings.network && settings.address === undefined) throw new SimulatorConfigError('a sipNetwork needs a clusterSipAddress');
   }
 
+  // Without a network the address is only a name in variables.
+  private get ownAddress(): string {
+    return this.settings.address ?? '127.0.0.1:5090';
+  }
+
   /** Starts answering at the profile's address. */
   start(): void {
     if (this.settings.network && this.settings.address) this.settings.network.attach(this.settings.address, this);
@@ -67,6 +72,11 @@ export class ClusterProfile implements SipEndpoint {
     if (this.settings.network && this.settings.address) this.settings.network.detach(this.settings.address, this);
   }
 
+  /** What an outbound leg to `<user>@<address>` on this profile carries from its creation on (15: X's CHANNEL_CREATE). */
+  outboundVariables(user: string, address: string): Record<string, string> {
+    return { sip_destination_url: `sip:${user}@${address}`, sip_from_host: ipOf(this.ownAddress), sofia_profile_url: `sip:mod_sofia@${this.ownAddress}` };
+  }
+
   /**
    * Sends the INVITE for a bridge's outbound leg `sofia/cluster/<user>@<address>`. Its `sip_h_X-…`
    * variables go along as headers. Nothing at the address (or no network) answers like sofia's
@@ -74,8 +84,6 @@ export class ClusterProfile implements SipEndpoint {
    * that swallows packets would take 32 s and end RECOVERY_ON_TIMER_EXPIRE; not modelled).
    */
   invite(core: SwitchCore, leg: Channel, user: string, address: string): void {
-    const ownAddress = this.settings.address ?? '127.0.0.1:5090';
-    setVariables(leg, { sip_from_host: ipOf(ownAddress), sofia_profile_url: `sip:mod_sofia@${ownAddress}`, sip_destination_url: `sip:${user}@${address}` });
     const dialog = new SipDialog(core, leg);
     const headers: Record<string, string> = {};
     for (const [name, value] of leg.variables) {
@@ -86,7 +94,7 @@ export class ClusterProfile implements SipEndpoint {
       callId: dialog.callId,
       fromUser: leg.profile.callerIdNumber,
       fromDisplay: leg.profile.callerIdName,
-      fromAddress: ownAddress,
+      fromAddress: this.ownAddress,
       destination: user,
       headers,
       dialog,
@@ -111,7 +119,7 @@ export class ClusterProfile implements SipEndpoint {
       return randomUUID();
     }
     const core = this.currentCore();
-    const ownAddress = this.settings.address ?? '127.0.0.1:5090';
+    const ownAddress = this.ownAddress;
     const [ownIp = '', ownPort = ''] = ownAddress.split(':');
     const leg = createSipInbound(core, {
       profile: CLUSTER_PROFILE,

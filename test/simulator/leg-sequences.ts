@@ -1,7 +1,8 @@
 /**
  * Per-leg views of an event stream, for comparing the simulator with a capture: each channel gets a
  * role named after its Channel-Name (uuids inside names blanked, numbered by first appearance), and
- * uuids in the compared headers are replaced by those roles.
+ * uuids in the compared headers are replaced by those roles. Scenarios may also compare chosen
+ * headers of chosen events (`checkedHeaders`).
  */
 import type { DecodedEvent } from './capture-reader.ts';
 
@@ -78,4 +79,38 @@ function dropRacyConsumeMedia(steps: LegStep[]): void {
   for (let i = steps.length - 2; i >= 0; i--) {
     if (steps[i]!.state === 'CS_CONSUME_MEDIA' && steps[i + 1]!.state === 'CS_EXCHANGE_MEDIA') steps.splice(i, 1);
   }
+}
+
+/** Headers compared as they are (uuids as roles) on some events of some legs. */
+export interface HeaderCheck {
+  /** Legs whose role matches. */
+  readonly role: RegExp;
+  readonly event: string;
+  /** On CHANNEL_EXECUTE(_COMPLETE): only this application. */
+  readonly application?: string;
+  readonly headers: readonly string[];
+}
+
+/** The checked headers, keyed `<role> <event>[ <application>]`, one entry per matching event in order. */
+export type CheckedHeaders = Record<string, ReadonlyArray<Readonly<Record<string, string | null>>>>;
+
+/** Takes the headers of `checks` from a stream; uuids become roles or `<uuid>`, a missing header is null. */
+export function checkedHeaders(events: readonly DecodedEvent[], roles: ReadonlyMap<string, string>, checks: readonly HeaderCheck[]): CheckedHeaders {
+  const result: Record<string, Array<Record<string, string | null>>> = {};
+  for (const event of events) {
+    const role = roles.get(event.get('Unique-ID') ?? '');
+    const name = event.get('Event-Name');
+    if (role === undefined) continue;
+    for (const check of checks) {
+      if (check.event !== name || !check.role.test(role)) continue;
+      if (check.application !== undefined && event.get('Application') !== check.application) continue;
+      const key = `${role} ${name}${check.application === undefined ? '' : ` ${check.application}`}`;
+      const values = Object.fromEntries(check.headers.map((header) => {
+        const value = event.get(header);
+        return [header, value === undefined ? null : withRoles(value, roles).replace(UUID, '<uuid>')];
+      }));
+      (result[key] ??= []).push(values);
+    }
+  }
+  return result;
 }

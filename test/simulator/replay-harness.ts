@@ -1,16 +1,18 @@
 /**
- * Capture replay: runs a scenario against a fresh simulator with the same client connections the
- * capture driver used (a subscriber with `event <format> ALL`, a control connection, optionally the
- * stand-in controller), then reduces both streams to what must agree: per-leg CHANNEL_* sequences,
- * the commands sent and their replies, uuids replaced by leg roles.
+ * Capture replay: runs a scenario against a fresh simulator (or one per node, cluster-replay-harness.ts)
+ * with the same client connections the capture driver used (a subscriber with `event <format> ALL`, a
+ * control connection, optionally the stand-in controller), then reduces both streams to what must
+ * agree: per-leg CHANNEL_* sequences, the commands sent and their replies, chosen headers, uuids
+ * replaced by leg roles.
  */
+import { expect } from 'vitest';
 import { readCaptureEvents, readCaptureSession, type DecodedEvent } from './capture-reader.ts';
 import type { ChannelSnapshot } from './channel.ts';
 import type { Dialplan } from './dialplan.ts';
 import type { DirectoryUser } from './directory.ts';
 import { SimulatorTimeoutError } from './errors.ts';
 import { headerOf, type RawFrame } from './frame-reader.ts';
-import { legView, withRoles, type LegStep } from './leg-sequences.ts';
+import { checkedHeaders, legView, withRoles, type CheckedHeaders, type HeaderCheck, type LegStep } from './leg-sequences.ts';
 import { FreeSwitchSimulator, type SimulatorOptions } from './simulator.ts';
 import { EslTestClient } from './test-client.ts';
 
@@ -45,8 +47,13 @@ export interface Scenario {
   readonly simulator?: SimulatorOptions;
   /** Commands whose replies are not compared (11: the capture's `show channels` lagged behind the call). */
   readonly skipReplies?: RegExp;
+  /** Headers compared on some events, beyond the per-leg sequences. */
+  readonly headerChecks?: readonly HeaderCheck[];
   readonly drive: (context: ReplayContext) => Promise<void>;
 }
+
+/** What finds and reads a scenario's capture files. */
+export type CapturedScenario = Pick<Scenario, 'stem' | 'sharedControl' | 'skipReplies' | 'headerChecks'>;
 
 /** What one side (capture or simulator) of a replay looked like. */
 export interface ReplayRecord {
@@ -55,6 +62,7 @@ export interface ReplayRecord {
   readonly controlReplies: string[];
   readonly controllerCommands: string[];
   readonly controllerReplies: string[];
+  readonly headers: CheckedHeaders;
 }
 
 const UNKNOWN_UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
@@ -90,7 +98,7 @@ function byRole(legs: ReadonlyMap<string, readonly LegStep[]>): Record<string, r
   return Object.fromEntries([...legs].sort(([a], [b]) => a.localeCompare(b)));
 }
 
-function captureFiles(scenario: Scenario, format: 'plain' | 'json'): { events: string; control: string; controller: string } {
+function captureFiles(scenario: CapturedScenario, format: 'plain' | 'json'): { events: string; control: string; controller: string } {
   const control = scenario.sharedControl ? `${scenario.stem}.control.txt` : `${scenario.stem}.event-${format}.control.txt`;
   return { events: `${scenario.stem}.event-${format}.txt`, control, controller: `${scenario.stem}.controller.txt` };
 }
@@ -106,22 +114,31 @@ function capturedSide(fileName: string, roles: ReadonlyMap<string, string>, skip
 }
 
 /** The capture side of a scenario. */
-export function recordOfCapture(scenario: Scenario, format: 'plain' | 'json'): ReplayRecord {
+export function recordOfCapture(scenario: CapturedScenario, format: 'plain' | 'json'): ReplayRecord {
   const files = captureFiles(scenario, format);
-  const view = legView(readCaptureEvents(files.events));
+  const events = readCaptureEvents(files.events);
+  const view = legView(events);
   const [controlCommands, controlReplies] = capturedSide(files.control, view.roles, scenario.skipReplies);
   const [controllerCommands, controllerReplies] = capturedSide(files.controller, view.roles);
-  return { legs: byRole(view.legs), controlCommands, controlReplies, controllerCommands, controllerReplies };
+  const headers = checkedHeaders(events, view.roles, scenario.headerChecks ?? []);
+  return { legs: byRole(view.legs), controlCommands, controlReplies, controllerCommands, controllerReplies, headers };
 }
 
-/** Runs the scenario on a new simulator and returns the simulator side. */
-export async function recordOfSimulator(scenario: Scenario, format: 'plain' | 'json'): Promise<ReplayRecord> {
-  const sim = new FreeSwitchSimulator({
-    parkTickMs: 5,
-    dialplan: scenario.dialplan,
-    ...(scenario.directory ? { directory: scenario.directory } : {}),
-    ...scenario.simulator,
-  });
+/** One simulated node with the connections the capture driver had to its FreeSWITCH. */
+export interface NodeSession {
+  readonly sim: FreeSwitchSimulator;
+  readonly context: ReplayContext;
+  /** The node's side of the replay, once the scenario is over on every node. */
+  record(compare: RecordSettings): Promise<ReplayRecord>;
+  close(): Promise<void>;
+}
+
+/** What a record takes beyond the streams: replies left out, headers compared. */
+export type RecordSettings = Pick<Scenario, 'skipReplies' | 'headerChecks'>;
+
+/** Starts a simulator with a subscriber (`event <format> ALL`), a control connection and, on first use, a controller. */
+export async function openNode(options: SimulatorOptions, format: 'plain' | 'json'): Promise<NodeSession> {
+  const sim = new FreeSwitchSimulator({ parkTickMs: 5, ...options });
   const port = await sim.listen(0);
   const subscriber = await EslTestClient.subscribed(port, `${format} ALL`);
   const control = await EslTestClient.connect(port);
@@ -141,21 +158,48 @@ export async function recordOfSimulator(scenario: Scenario, format: 'plain' | 'j
     gone: (uuid) =>
       poll(() => (uuid ? (sim.channel(uuid)?.hangupCause !== undefined || undefined) : sim.liveChannels().length === 0 || undefined), `${uuid ?? 'every channel'} to hang up`).then(() => undefined),
   };
+  return {
+    sim,
+    context,
+    async record(compare) {
+      // A reply comes after every event written before it: the subscriber has them all now.
+      await subscriber.command('api hostname');
+      const view = legView(subscriber.events);
+      const [controlCommands, controlReplies] = sideOfCommands(control.sent, repliesOf(control.frames), view.roles, compare.skipReplies);
+      const [controllerCommands, controllerReplies] = sideOfCommands(controllerClient?.sent ?? [], repliesOf(controllerClient?.frames ?? []), view.roles);
+      const headers = checkedHeaders(subscriber.events, view.roles, compare.headerChecks ?? []);
+      return { legs: byRole(view.legs), controlCommands, controlReplies, controllerCommands, controllerReplies, headers };
+    },
+    async close() {
+      subscriber.close();
+      control.close();
+      controllerClient?.close();
+      await sim.close();
+    },
+  };
+}
+
+/** Runs the scenario on a new simulator and returns the simulator side. */
+export async function recordOfSimulator(scenario: Scenario, format: 'plain' | 'json'): Promise<ReplayRecord> {
+  const node = await openNode({ dialplan: scenario.dialplan, ...(scenario.directory ? { directory: scenario.directory } : {}), ...scenario.simulator }, format);
   try {
-    await scenario.drive(context);
-    await context.gone();
-    // A reply comes after every event written before it: the subscriber has them all now.
-    await subscriber.command('api hostname');
-    const view = legView(subscriber.events);
-    const [controlCommands, controlReplies] = sideOfCommands(control.sent, repliesOf(control.frames), view.roles, scenario.skipReplies);
-    const [controllerCommands, controllerReplies] = sideOfCommands(controllerClient?.sent ?? [], repliesOf(controllerClient?.frames ?? []), view.roles);
-    return { legs: byRole(view.legs), controlCommands, controlReplies, controllerCommands, controllerReplies };
+    await scenario.drive(node.context);
+    await node.context.gone();
+    return await node.record(scenario);
   } finally {
-    subscriber.close();
-    control.close();
-    controllerClient?.close();
-    await sim.close();
+    await node.close();
   }
+}
+
+/** Asserts that the simulator's side of a replay is the capture's: legs, commands, replies, checked headers. */
+export function expectSameAsCapture(simulated: ReplayRecord, capture: ReplayRecord): void {
+  expect(Object.keys(simulated.legs)).toEqual(Object.keys(capture.legs));
+  for (const role of Object.keys(capture.legs)) expect(simulated.legs[role], role).toEqual(capture.legs[role]);
+  expect(simulated.controlCommands).toEqual(capture.controlCommands);
+  expect(simulated.controlReplies).toEqual(capture.controlReplies);
+  expect(simulated.controllerCommands).toEqual(capture.controllerCommands);
+  expect(simulated.controllerReplies).toEqual(capture.controllerReplies);
+  expect(simulated.headers).toEqual(capture.headers);
 }
 
 /** Polls (every 5 ms) until `probe` returns a value; fails after 10 s. */

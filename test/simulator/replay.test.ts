@@ -8,26 +8,14 @@
  * compared (the simulator does not model codecs, presence or call-id updates).
  */
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { LAB_DIALPLAN, LAB_DIRECTORY, RUN4_DIALPLAN } from './capture-lab.ts';
 import type { ChannelSnapshot } from './channel.ts';
-import { recordOfCapture, recordOfSimulator, type ReplayContext, type Scenario } from './replay-harness.ts';
+import { callerHearsRinging, controllerIntercepts, originate, run4Call, run4Cleanup, run4Picker, subscribedController } from './replay-drivers.ts';
+import { expectSameAsCapture, recordOfCapture, recordOfSimulator, type ReplayContext, type Scenario } from './replay-harness.ts';
 
 const BAD_UUID = '53a7443b-527a-45bf-be0c-1992f5862415';
-const CONTROLLER_EVENTS =
-  'event plain CHANNEL_PARK CHANNEL_UNPARK CHANNEL_EXECUTE CHANNEL_EXECUTE_COMPLETE CHANNEL_ANSWER CHANNEL_BRIDGE CHANNEL_UNBRIDGE CHANNEL_HANGUP CHANNEL_HANGUP_COMPLETE';
-
-function originate(uuid: string, number: string, destination: string, name?: string): string {
-  const callerName = name === undefined ? '' : `,origination_caller_id_name=${name}`;
-  return `bgapi originate {origination_uuid=${uuid},origination_caller_id_number=${number}${callerName}}loopback/${destination}/default &park()`;
-}
-
 const ringing = (channel: ChannelSnapshot): boolean => channel.callState === 'RINGING';
-
-/** The caller's side (the inbound A leg) has passed the 180 on: its CHANNEL_PROGRESS. */
-function callerHearsRinging(context: ReplayContext): Promise<unknown> {
-  return context.event((event) => event.get('Event-Name') === 'CHANNEL_PROGRESS' && event.get('Call-Direction') === 'inbound', 'the A leg to ring');
-}
 
 /** Caller 300 → `destination` (a lab extension); returns the caller's uuid and the A leg from `hash select`. */
 async function labCall(context: ReplayContext, destination: string): Promise<{ caller: string; aLeg: string }> {
@@ -54,35 +42,6 @@ async function hangUpPickerThenCaller(context: ReplayContext, picker: string, ca
   await context.send(`api uuid_exists ${aLeg}`);
 }
 
-/** Run 4's stand-in controller: subscribe, then set + intercept on the parked picker. */
-async function controllerIntercepts(context: ReplayContext, picker: string, aLeg: string): Promise<ReturnType<ReplayContext['controller']>> {
-  const controller = await context.controller();
-  for (const [app, arg] of [['set', 'intercept_unanswered_only=true'], ['intercept', aLeg]] as const) {
-    await controller.command(`sendmsg ${picker}\ncall-command: execute\nexecute-app-name: ${app}\nexecute-app-arg: ${arg}\nEvent-UUID: ${randomUUID()}`);
-  }
-  return controller;
-}
-
-async function subscribedController(context: ReplayContext): Promise<void> {
-  const controller = await context.controller();
-  await controller.command('auth ClueCon');
-  await controller.command(CONTROLLER_EVENTS);
-}
-
-/** Run 4: caller 300 → 200 (user/200@pbx.test) rings; returns caller and A leg. */
-async function run4Call(context: ReplayContext): Promise<{ caller: string; aLeg: string }> {
-  const caller = randomUUID();
-  await context.send(originate(caller, '300', '200', 'Caller300'));
-  await callerHearsRinging(context);
-  const aLeg = (await context.channelNamed(/^loopback\/200-b$/)).uuid;
-  return { caller, aLeg };
-}
-
-function run4Picker(context: ReplayContext, parkTimeoutSec: number): Promise<string> {
-  // The captured park_timeout was 10 s; a shorter one changes only when the timeout fires.
-  return context.sim.dialPickup({ extension: '100', domain: 'pbx.test', dialled: '88sales', parkTimeoutSec, variables: { pickup_request: 'sales' } });
-}
-
 /** 07b: SIP caller 302 → 200 rings, the 88sales picker intercepts, the caller hangs up (BYE). */
 async function sipCallerPickedUpThenHangsUp(context: ReplayContext): Promise<string> {
   const aLeg = context.sim.sipCall({ fromUser: '302', fromHost: '127.0.0.1:5090', destination: '200' });
@@ -91,12 +50,6 @@ async function sipCallerPickedUpThenHangsUp(context: ReplayContext): Promise<str
   const picker = await labPickerBridged(context, '88sales', aLeg);
   await context.sim.hangup(aLeg);
   return picker;
-}
-
-async function run4Cleanup(context: ReplayContext): Promise<void> {
-  await context.gone();
-  await context.send('api hupall NORMAL_CLEARING');
-  await context.send('api show channels count');
 }
 
 const SCENARIOS: Scenario[] = [
@@ -354,13 +307,7 @@ describe.concurrent('capture replay', () => {
     for (const format of scenario.formats) {
       it(`${scenario.title} [${format}]`, async () => {
         const capture = recordOfCapture(scenario, format);
-        const simulated = await recordOfSimulator(scenario, format);
-        expect(Object.keys(simulated.legs)).toEqual(Object.keys(capture.legs));
-        for (const role of Object.keys(capture.legs)) expect(simulated.legs[role], role).toEqual(capture.legs[role]);
-        expect(simulated.controlCommands).toEqual(capture.controlCommands);
-        expect(simulated.controlReplies).toEqual(capture.controlReplies);
-        expect(simulated.controllerCommands).toEqual(capture.controllerCommands);
-        expect(simulated.controllerReplies).toEqual(capture.controllerReplies);
+        expectSameAsCapture(await recordOfSimulator(scenario, format), capture);
       }, 30_000);
     }
   }

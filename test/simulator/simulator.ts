@@ -226,7 +226,14 @@ export class FreeSwitchSimulator {
     }
     const bLegs = await this.waitUntil(
       () => {
-        const legs = this.core.liveChannels().filter((c) => c.other?.channel === aLeg && c.direction === 'outbound');
+        // The bridge lists its legs on the caller (originated_legs): looked up by uuid, not by scanning every
+        // live channel on every event (that made placing 10,000 calls quadratic).
+        const listed = aLeg.variables.get('originated_legs');
+        if (!listed) return undefined;
+        const legs = listed
+          .replace(/^ARRAY::/, '')
+          .split('|:')
+          .flatMap((entry) => this.core.find(entry.split(';')[0] ?? '') ?? []);
         const allRing = legs.length === options.targets.length && legs.every((leg) => leg.callState === 'RINGING');
         return allRing && aLeg.times.progress > 0 ? legs : undefined;
       },

@@ -229,6 +229,11 @@ export class SwitchCore {
       link.peer.bridge = undefined;
       this.fireChannel('CHANNEL_UNBRIDGE', link.side === 'a' ? channel : link.peer);
       link.peer.wakeup.wake();
+      // The bridge app's peer leaves with its caller, before the app completes (15: P, then X).
+      if (link.side === 'a' && link.kind === 'bridge') {
+        this.hangup(link.peer, cause);
+        channel.variables.set('bridge_hangup_cause', cause);
+      }
     }
     for (const running of [...channel.appStack].reverse()) this.completeApp(channel, running);
     this.setState(channel, 'CS_HANGUP');

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   FsPickupError,
+  InvalidFlagError,
   InvalidGroupListError,
   InvalidGroupNameError,
+  InvalidIdError,
+  InvalidIdListError,
   InvalidUserRefError,
 } from '../../../src/domain/errors.ts';
 import { quote } from '../../../src/domain/quote.ts';
@@ -12,6 +15,9 @@ describe('error classes', () => {
     [new InvalidGroupNameError('call', 'a b', 'invalid-character', 'why', ' '), 'InvalidGroupNameError', 'FSP_ERR_INVALID_GROUP_NAME'],
     [new InvalidGroupListError('pickup', 'a,,b', 'empty-entry', 'why'), 'InvalidGroupListError', 'FSP_ERR_INVALID_GROUP_LIST'],
     [new InvalidUserRefError('domain', 'x:y', 'domain-invalid-character', 'why', ':'), 'InvalidUserRefError', 'FSP_ERR_INVALID_USER'],
+    [new InvalidIdError('acl-group', 'a b', 'invalid-character', 'why', ' '), 'InvalidIdError', 'FSP_ERR_INVALID_ID'],
+    [new InvalidIdListError('pickup-queue', '1,,2', 'empty-entry', 'why'), 'InvalidIdListError', 'FSP_ERR_INVALID_ID_LIST'],
+    [new InvalidFlagError('groupPickup', 'maybe', 'why'), 'InvalidFlagError', 'FSP_ERR_INVALID_FLAG'],
   ])('%s has its name, a stable code and the base class', (error, name, code) => {
     expect(error).toBeInstanceOf(FsPickupError);
     expect(error).toBeInstanceOf(Error);
@@ -27,6 +33,15 @@ describe('error classes', () => {
       'pickup groups "a,,b" are invalid: empty',
     );
     expect(new InvalidUserRefError('user', '100', 'not-one-at', 'needs @').message).toBe('user "100" is invalid: needs @');
+    expect(new InvalidIdError('acl-group', 'a b', 'invalid-character', 'only so', ' ').message).toBe(
+      'ACL group "a b" is invalid: only so (found " ")',
+    );
+    expect(new InvalidIdError('pickup-queue', 'cg_5', 'reserved-prefix', 'no prefix').message).toBe(
+      'pickup queue "cg_5" is invalid: no prefix',
+    );
+    expect(new InvalidIdListError('acl-group', ',', 'empty-entry', 'empty').message).toBe('ACL groups "," are invalid: empty');
+    expect(new InvalidIdListError('pickup-queue', ',', 'empty-entry', 'empty').message).toBe('pickup queues "," are invalid: empty');
+    expect(new InvalidFlagError('groupPickup', 'a\nb', 'say yes').message).toBe('groupPickup "a\\nb" is invalid: say yes');
   });
 });
 

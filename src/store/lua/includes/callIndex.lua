@@ -4,21 +4,29 @@
   All keys are built from `base` (fsp:{domain}:), so they live in the script's slot.
 ]]
 
--- Union of the call groups of the users the call rings, in order of first appearance.
+-- What the users the call rings make it pickable by: the union of their call groups, and for legacy users
+-- (no call or pickup group) the union of their ACL groups (legacy group pickup, 88 alone). Order of first appearance.
 local function groupsOfLegs(base, legsKey)
-  local seen, groups = {}, {}
+  local seen, groups, seenAcl, aclGroups = {}, {}, {}, {}
   for _, ext in ipairs(redis.call('HVALS', legsKey)) do
-    local field = redis.call('HGET', base .. 'user:' .. ext, 'callGroups')
-    if field then
-      for group in string.gmatch(field, '[^,]+') do
-        if not seen[group] then
-          seen[group] = true
-          groups[#groups + 1] = group
+    local user = redis.call('HMGET', base .. 'user:' .. ext, 'callGroups', 'pickupGroups', 'aclGroups')
+    local callGroups, pickupGroups, acl = user[1] or '', user[2] or '', user[3] or ''
+    for group in string.gmatch(callGroups, '[^,]+') do
+      if not seen[group] then
+        seen[group] = true
+        groups[#groups + 1] = group
+      end
+    end
+    if callGroups == '' and pickupGroups == '' then
+      for group in string.gmatch(acl, '[^,]+') do
+        if not seenAcl[group] then
+          seenAcl[group] = true
+          aclGroups[#aclGroups + 1] = group
         end
       end
     end
   end
-  return groups
+  return groups, aclGroups
 end
 
 local function splitGroups(field)
@@ -27,10 +35,14 @@ local function splitGroups(field)
   return groups
 end
 
--- Takes the call out of every index it may be in (its recorded groups and its legs' extensions).
+-- Takes the call out of every index it may be in (its recorded groups, ACL groups and its legs' extensions).
 local function unindexCall(base, callKey, callUuid)
-  for _, group in ipairs(splitGroups(redis.call('HGET', callKey, 'groups'))) do
+  local recorded = redis.call('HMGET', callKey, 'groups', 'aclGroups')
+  for _, group in ipairs(splitGroups(recorded[1])) do
     redis.call('ZREM', base .. 'group:' .. group, callUuid)
+  end
+  for _, group in ipairs(splitGroups(recorded[2])) do
+    redis.call('ZREM', base .. 'acl:' .. group, callUuid)
   end
   for _, ext in ipairs(redis.call('HVALS', callKey .. ':legs')) do
     redis.call('ZREM', base .. 'ext:' .. ext, callUuid)
@@ -40,13 +52,14 @@ end
 -- Recomputes the call's groups from its legs and, when it is still offered (ringing), indexes it under them.
 local function reindexCall(base, callKey, callUuid, ttl)
   unindexCall(base, callKey, callUuid)
-  local groups = groupsOfLegs(base, callKey .. ':legs')
+  local groups, aclGroups = groupsOfLegs(base, callKey .. ':legs')
   local joined = table.concat(groups, ',')
-  redis.call('HSET', callKey, 'groups', joined)
+  redis.call('HSET', callKey, 'groups', joined, 'aclGroups', table.concat(aclGroups, ','))
   if redis.call('HGET', callKey, 'state') == 'ringing' then
     local startedAt = redis.call('HGET', callKey, 'startedAt')
     local indexes = {}
     for _, group in ipairs(groups) do indexes[#indexes + 1] = base .. 'group:' .. group end
+    for _, group in ipairs(aclGroups) do indexes[#indexes + 1] = base .. 'acl:' .. group end
     for _, ext in ipairs(redis.call('HVALS', callKey .. ':legs')) do indexes[#indexes + 1] = base .. 'ext:' .. ext end
     for _, index in ipairs(indexes) do
       redis.call('ZADD', index, startedAt, callUuid)

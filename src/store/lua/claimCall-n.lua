@@ -3,8 +3,9 @@
   on any nodes, never get the same call. The claimed call leaves every index at once; it is either finished
   (picked up / dropped) or released by the claimer, and a claim whose claimer vanished expires and is offered again.
 
-  KEYS[1] candidate index   fsp:{d}:group:<g>  (or fsp:{d}:ext:<e>)
+  KEYS[1] candidate index   fsp:{d}:group:<g>  (or fsp:{d}:ext:<e>), or a scratch key when KEYS[3..] are given
   KEYS[2] domain base       fsp:{d}:
+  KEYS[3..] indexes to search together (legacy group pickup: one per ACL group): their union goes to KEYS[1]
   ARGV[1] picker uuid   ARGV[2] strategy: random | oldest   ARGV[3] random number in [0,1)
   ARGV[4] now (ms)   ARGV[5] claim lifetime (ms)   ARGV[6] call ttl (s)
   ARGV[7] live nodes, space-separated: a candidate ringing on any other node is taken offline, not offered
@@ -14,6 +15,11 @@
 --@include callIndex
 
 local index, base = KEYS[1], KEYS[2]
+if #KEYS > 2 then
+  local sources = {}
+  for i = 3, #KEYS do sources[#sources + 1] = KEYS[i] end
+  redis.call('ZUNIONSTORE', index, #sources, unpack(sources))
+end
 local picker, strategy, random = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local now, claimMs, ttl = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 local claimsKey = base .. 'claims'
@@ -50,7 +56,9 @@ for _ = 1, 64 do
     redis.call('ZADD', claimsKey, now + claimMs, candidate)
     redis.call('PEXPIRE', claimsKey, claimMs + ttl * 1000)
     local call = redis.call('HMGET', callKey, 'node', 'callerNumber', 'callerName', 'startedAt', 'groups')
+    if #KEYS > 2 then redis.call('DEL', index) end
     return { candidate, call[1], call[2], call[3], call[4], call[5] }
   end
 end
+if #KEYS > 2 then redis.call('DEL', index) end
 return nil
