@@ -4,7 +4,9 @@ import { EMPTY_PREFERENCES, type UserPreferences } from '../../src/domain/prefer
 import { CallStore } from '../../src/store/call-store.ts';
 import { PreferenceStore } from '../../src/store/preference-store.ts';
 import { ControllerProcess } from '../helpers/controller-process.ts';
-import { keysUnder, testRedis } from '../helpers/redis-client.ts';
+import type { Cluster, Redis } from 'ioredis';
+import { Keys } from '../../src/store/keys.ts';
+import { keysUnder, testCluster, testRedis } from '../helpers/redis-client.ts';
 import { FreeSwitchSimulator, SipNetwork } from '../simulator/index.ts';
 import { PICKUP_EXTENSION_VARIABLES } from './harness.ts';
 
@@ -38,9 +40,15 @@ export interface ClusterBed {
 export const CLUSTER_IPS = ['10.0.0.1', '10.0.0.2', '10.0.0.3'];
 
 /** Starts `nodeCount` simulators on one SipNetwork and `controllersPerNode` controller processes each. */
-export async function startClusterBed(options: { nodeCount?: number; controllersPerNode?: number; env?: Record<string, string> } = {}): Promise<ClusterBed> {
+export async function startClusterBed(
+  options: { nodeCount?: number; controllersPerNode?: number; env?: Record<string, string>; redisCluster?: ReadonlyArray<{ host: string; port: number }> } = {},
+): Promise<ClusterBed> {
   const network = new SipNetwork();
-  const { redis, keys, prefix } = testRedis();
+  const prefix = `t${randomUUID().slice(0, 8)}`;
+  const keys = new Keys(prefix);
+  // The controllers and the test's own client use the same Redis: the run's single server, or a Redis Cluster.
+  const redis: Redis | Cluster = options.redisCluster ? testCluster(options.redisCluster) : testRedis().redis;
+  const redisEnv: Record<string, string> = options.redisCluster ? { FSP_REDIS_CLUSTER_NODES: options.redisCluster.map((n) => `${n.host}:${n.port}`).join(',') } : { FSP_REDIS_URL: inject('redisUrl') };
   const nodeCount = options.nodeCount ?? 2;
   const acl = CLUSTER_IPS.slice(0, nodeCount);
   const nodes: ClusterNode[] = [];
@@ -50,7 +58,7 @@ export async function startClusterBed(options: { nodeCount?: number; controllers
     const sim = new FreeSwitchSimulator({ parkTickMs: 5, switchname: name, sipNetwork: network, clusterSipAddress: sipAddress, clusterAcl: acl });
     const port = await sim.listen(0);
     const env = {
-      FSP_REDIS_URL: inject('redisUrl'),
+      ...redisEnv,
       FSP_REDIS_KEY_PREFIX: prefix,
       FSP_ESL_HOST: '127.0.0.1',
       FSP_ESL_PORT: String(port),

@@ -1,18 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RedisClusterHandle, startRedisCluster } from '../helpers/redis-cluster.ts';
 import { freshDomain } from './harness.ts';
 import { type ClusterBed, dialOn, pickupOutcome, setClusterUsers, startClusterBed, untilRinging } from './cluster-harness.ts';
 
-let bed: ClusterBed;
+describe.each(['a single Redis', 'a 3-master Redis Cluster'])('race against %s: 200 calls on two nodes, 400 pickups at once through two controllers per node', (topology) => {
+  let bed: ClusterBed;
+  let redisCluster: RedisClusterHandle | undefined;
 
-beforeAll(async () => {
-  bed = await startClusterBed({ nodeCount: 2, controllersPerNode: 2 });
-}, 60_000);
+  beforeAll(async () => {
+    if (topology !== 'a single Redis') redisCluster = await startRedisCluster();
+    bed = await startClusterBed({ nodeCount: 2, controllersPerNode: 2, ...(redisCluster ? { redisCluster: redisCluster.nodes } : {}) });
+  }, 60_000);
 
-afterAll(async () => {
-  await bed?.close();
-});
+  afterAll(async () => {
+    await bed?.close();
+    await redisCluster?.stop();
+  });
 
-describe('race: 200 calls on two nodes, 400 pickups at once through two controllers per node', () => {
   it('picks every call at most once, answers every request, and leaves no key behind', async () => {
     const domain = freshDomain();
     const users: Record<string, { callGroups?: string[]; pickupGroups?: string[] }> = { '100': { pickupGroups: ['sales'] } };

@@ -62,7 +62,7 @@ describe('pickup across nodes (two simulated nodes, one controller each, real Re
 
     // From outside the cluster: FreeSWITCH's ACL refuses it before any dialplan or controller sees it.
     const outsider = y.sim.sipCall({ profile: 'cluster', fromHost: '192.0.2.66', destination: `pickup-${token}` });
-    const rejected = await y.sim.waitForChannel(outsider, (c) => c.hangupCause !== undefined).catch(() => undefined);
+    const rejected = await y.sim.waitForChannel(outsider, (c) => c.hangupCause !== undefined, 1_000).catch(() => undefined);
     expect(rejected === undefined || !rejected.parked).toBe(true);
     expect(bed.controllers().some((c) => c.logs.some((l) => l.tokenLegUuid === outsider))).toBe(false);
     await x.sim.hangup(picker);
