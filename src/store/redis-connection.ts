@@ -30,10 +30,12 @@ export function createRedis(target: RedisTarget, retry = true): RedisConnection 
     case 'cluster':
       redis = new Cluster([...target.nodes], {
         enableOfflineQueue: false,
-        enableAutoPipelining: true,
+        // ioredis' cluster auto-pipelining can put keys of different slots in one pipeline and fail it
+        // ("All keys in the pipeline should belong to the same slots allocation group"): off on a Cluster.
+        enableAutoPipelining: false,
         lazyConnect: true,
         clusterRetryStrategy: options.retryStrategy,
-        redisOptions: { ...options, password: target.password },
+        redisOptions: { ...options, enableAutoPipelining: false, password: target.password },
       });
       break;
     case 'sentinel':

@@ -119,7 +119,7 @@ export class ClusterProfile implements SipEndpoint {
       return randomUUID();
     }
     const core = this.currentCore();
-    const ownAddress = this.ownAddress;
+    const { ownAddress } = this;
     const [ownIp = '', ownPort = ''] = ownAddress.split(':');
     const leg = createSipInbound(core, {
       profile: CLUSTER_PROFILE,
@@ -144,8 +144,8 @@ export class ClusterProfile implements SipEndpoint {
         sip_contact_user: 'mod_sofia',
         sip_contact_uri: `mod_sofia@${ip}:${port}`,
         sip_user_agent: USER_AGENT,
-        ...Object.fromEntries(Object.entries(call.headers).map(([name, value]) => [`sip_h_${name}`, value])),
       },
+      headers: call.headers,
     });
     call.dialog?.accept(core, leg, ownAddress);
     core.route(leg);

@@ -52,6 +52,8 @@ export interface SipInboundSpec extends CallerIdentity {
   readonly networkIp?: string;
   readonly networkPort?: number;
   readonly authenticated?: { readonly user: string; readonly domain: string };
+  /** Extension headers of the INVITE (`X-…`): mod_sofia keeps them as `sip_h_X-…` variables. */
+  readonly headers?: Readonly<Record<string, string>>;
   readonly variables?: Readonly<Record<string, string>>;
 }
 
@@ -112,6 +114,7 @@ export function createSipInbound(core: SwitchCore, spec: SipInboundSpec): Channe
     sip_contact_host: ip,
     ...(spec.authenticated ? { presence_id: `${spec.authenticated.user}@${domain}` } : {}),
     call_uuid: uuid,
+    ...Object.fromEntries(Object.entries(spec.headers ?? {}).map(([header, value]) => [`sip_h_${header}`, value])),
     ...spec.variables,
   });
   core.setState(channel, 'CS_NEW');

@@ -1,7 +1,8 @@
 /**
  * FreeSwitchSimulator: a TCP server speaking FreeSWITCH's inbound event socket, over a small channel
  * model (switch-core.ts). The test-facing methods play the phones: callers, ringing phones that
- * answer on demand, and the picker's phone dialling the pickup code.
+ * answer on demand, and the picker's phone dialling the pickup code. Simulators sharing a SipNetwork
+ * are the nodes of a cluster, reaching each other through their SIP profile `cluster`.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -312,7 +313,7 @@ export class FreeSwitchSimulator {
       destination: options.destination,
       ...(options.context ? { context: options.context } : {}),
       ...(options.authenticatedDomain ? { authenticated: { user: fromUser, domain: options.authenticatedDomain } } : {}),
-      variables: Object.fromEntries(Object.entries(options.headers ?? {}).map(([name, value]) => [`sip_h_${name}`, value])),
+      ...(options.headers ? { headers: options.headers } : {}),
     });
     this.core.route(channel);
     return channel.uuid;
