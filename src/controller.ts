@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { BlfLamps } from './cluster/blf-lamps.ts';
 import { NodeReaper } from './cluster/node-reaper.ts';
 import { NodeRuntime } from './cluster/node-runtime.ts';
 import type { ControllerConfig } from './config/config.ts';
@@ -19,7 +20,7 @@ export interface RunningController {
 
 /**
  * Wires the adapters together: one NodeRuntime per FreeSWITCH node (event socket, tracker, pickups, heartbeat),
- * shared stores, and the reaper that stops offering calls of dead nodes. Neither Redis nor FreeSWITCH has to be
+ * shared stores, the reaper that stops offering calls of dead nodes, and the group BLF lamps. Neither Redis nor FreeSWITCH has to be
  * up at start: both are retried for ever, and while Redis is down pickups fail cleanly (503) instead of hanging.
  */
 export function startController(config: ControllerConfig, logger: Logger): RunningController {
@@ -37,6 +38,9 @@ export function startController(config: ControllerConfig, logger: Logger): Runni
   };
   const nodes = config.nodes.map((node) => new NodeRuntime(node, stores, settings, logger));
   const reaper = new NodeReaper(registry, calls, logger);
+  const lamps = new BlfLamps(redis, keys, config.pickupPrefix, nodes.map((node) => node.esl), logger);
+  for (const node of nodes) node.esl.onEvent((event) => lamps.observe(node.esl, event));
+  lamps.start();
 
   // Events that arrived while Redis was down were not mirrored: every Redis (re)connect resyncs.
   redis.on('ready', () => {
@@ -50,6 +54,7 @@ export function startController(config: ControllerConfig, logger: Logger): Runni
     nodes,
     async stop() {
       reaper.stop();
+      lamps.stop();
       await Promise.all(nodes.map((node) => node.stop()));
       redis.disconnect();
     },

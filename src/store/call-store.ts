@@ -108,7 +108,7 @@ export class CallStore {
 
   /** Ends a call for pickup purposes (caller gone, picked up, or no longer pickable). True if it was known. */
   async endCall(domain: string, callUuid: string, node: string): Promise<boolean> {
-    const reply = await runScript(this.redis, 'endCall', this.callKeys(domain, callUuid), [callUuid, this.settings.tombstoneTtlSeconds]);
+    const reply = await runScript(this.redis, 'endCall', this.callKeys(domain, callUuid), [callUuid, this.settings.tombstoneTtlSeconds, this.settings.callTtlSeconds]);
     if (reply !== 0 && reply !== 1) throw new StoreReplyError(`endCall replied ${JSON.stringify(reply)}`);
     await this.redis.srem(this.keys.nodeCalls(node), `${domain} ${callUuid}`);
     return reply === 1;
@@ -142,7 +142,7 @@ export class CallStore {
 
   /** Stops offering a call whose node is down (kept for the node's return). True if it was offered until now. */
   async takeOffline(domain: string, callUuid: string): Promise<boolean> {
-    return (await runScript(this.redis, 'offlineCall', this.callKeys(domain, callUuid), [callUuid])) === 1;
+    return (await runScript(this.redis, 'offlineCall', this.callKeys(domain, callUuid), [callUuid, this.settings.callTtlSeconds])) === 1;
   }
 
   /** Marks a pickup request as taken by `owner`; false when another controller already handles it. */

@@ -46,6 +46,11 @@ export class Keys {
     return `${this.domainBase(domain)}scratch:${pickerUuid}`;
   }
 
+  /** hash: state (early|terminated), version — the BLF lamp of a call group, set by the scripts */
+  blfState(domain: string, group: string): string {
+    return `${this.domainBase(domain)}blf:${group}`;
+  }
+
   /** sorted set of pickable call uuids ringing one extension */
   extensionIndex(domain: string, extension: string): string {
     return `${this.domainBase(domain)}ext:${extension}`;

@@ -15,7 +15,7 @@ export function loadScriptSource(name: ScriptName): string {
   let source = readFileSync(new URL(`${name}-${SCRIPT_KEYS[name]}.lua`, LUA_DIR), 'utf8');
   for (let match = INCLUDE.exec(source); match; match = INCLUDE.exec(source)) {
     const included = readFileSync(new URL(`includes/${match[1]}.lua`, LUA_DIR), 'utf8');
-    source = source.replace(match[0], included);
+    source = source.replace(match[0], () => included); // a function: `$'` in Lua patterns must not be read as a replacement token
   }
   return source;
 }

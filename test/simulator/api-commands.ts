@@ -99,7 +99,7 @@ const hupall: ApiHandler = ({ core }, argument) => {
   }
   return variable === undefined
     ? `+OK hangup all channels with cause ${cause}\n`
-    : `+OK hangup all channels matching [${variable}]=[${value ?? ''}] with cause: ${cause}`;
+    : `+OK hangup all channels matching [${variable}]=[${value ?? ''}] with cause: ${cause}\n`;
 };
 
 const hash: ApiHandler = ({ core }, argument) => {

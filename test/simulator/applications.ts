@@ -1,9 +1,11 @@
 /**
  * Dialplan applications the simulator runs (mod_dptools subset): set, export, log, hash, answer,
- * hangup, park, playback, sleep, intercept, bridge. Add new ones to the table at the bottom.
+ * hangup, park, playback, sleep, intercept, bridge; and mod_callcenter's callcenter. Add new ones
+ * to the table at the bottom.
  */
 import { bridgeApplication } from './bridge-app.ts';
 import { uuidBridge } from './bridging.ts';
+import { callcenterApplication } from './callcenter.ts';
 import type { Channel, RunningApp } from './channel.ts';
 import type { SwitchCore } from './switch-core.ts';
 
@@ -150,6 +152,7 @@ const TABLE: Readonly<Record<string, Application>> = {
   sleep,
   intercept,
   bridge: bridgeApplication,
+  callcenter: callcenterApplication,
 };
 
 /** Lookup of applications by name. */

@@ -10,10 +10,9 @@
 import type { Application } from './applications.ts';
 import { connectBridge, stayBridged } from './bridging.ts';
 import type { Channel } from './channel.ts';
-import { CLUSTER_PROFILE } from './cluster-profile.ts';
-import { parseDialString, type DialLeg } from './dial-string.ts';
+import { dialLeg, originOf, ringLater } from './dial-leg.ts';
+import { parseDialString } from './dial-string.ts';
 import { continuesAfterFailure } from './hangup-causes.ts';
-import { createOutbound } from './leg-factory.ts';
 import type { SwitchCore } from './switch-core.ts';
 
 /** The bridge application. */
@@ -21,7 +20,7 @@ export const bridgeApplication: Application = {
   needsMedia: false,
   async run({ core, channel: caller, running }) {
     const dial = parseDialString(running.arg);
-    const legs = dial.legs.flatMap((leg) => dialLeg(core, caller, leg, dial.globals) ?? []);
+    const legs = dial.legs.flatMap((leg) => dialLeg(core, originOf(caller), leg, dial.globals) ?? []);
     if (legs.length === 0) {
       core.hangup(caller, 'CHAN_NOT_IMPLEMENTED');
       return;
@@ -31,7 +30,7 @@ export const bridgeApplication: Application = {
     const described = legs.map((leg) => `${leg.uuid};Outbound Call;${leg.profile.destinationNumber}`);
     caller.variables.set('originated_legs', legs.length === 1 ? described[0]! : `ARRAY::${described.join('|:')}`);
     for (const leg of legs) {
-      if (!leg.signalling) setTimeout(() => ringPhone(core, leg), core.options.ringDelayMs);
+      if (!leg.signalling) ringLater(core, leg);
     }
 
     // Like switch_ivr_originate's loop: poll the legs each tick, pass ringing on to the caller once.
@@ -67,11 +66,6 @@ function handleCause(core: SwitchCore, caller: Channel, cause: string): void {
   if (!continuesAfterFailure(caller.variables.get('continue_on_fail'), cause)) core.hangup(caller, cause);
 }
 
-// The phone behind a leg sends its 180 after ringDelayMs.
-function ringPhone(core: SwitchCore, leg: Channel): void {
-  if (leg.alive && leg.answerState === 'ringing') core.markRinging(leg);
-}
-
 async function bridgeWinner(core: SwitchCore, caller: Channel, winner: Channel, legs: readonly Channel[]): Promise<void> {
   for (const loser of legs) {
     if (loser !== winner && loser.alive) core.hangup(loser, legs.length > 1 ? 'LOSE_RACE' : 'NO_ANSWER');
@@ -96,62 +90,4 @@ async function bridgeWinner(core: SwitchCore, caller: Channel, winner: Channel, 
   // far node's NO_ROUTE_DESTINATION); after an answer only hangup_after_bridge ends the caller (15c/15h).
   if (!winner.answered) handleCause(core, caller, cause);
   else if (caller.variables.get('hangup_after_bridge') === 'true') core.hangup(caller, cause);
-}
-
-/**
- * Creates the outbound channel for one dial-string leg: `user/<user>@<domain>` (directory lookup;
- * dialed_user, dialed_domain, presence_id and dial-var params on the leg) or `sofia/<profile>/<uri>`.
- */
-function dialLeg(core: SwitchCore, caller: Channel, leg: DialLeg, globals: Readonly<Record<string, string>>): Channel | undefined {
-  const user = /^user\/([^@]+)@(.+)$/.exec(leg.endpoint);
-  if (user) {
-    const [, name, domain] = user as unknown as [string, string, string];
-    const entry = core.options.directory.lookup(name, domain);
-    const inner = parseDialString(entry.dialString);
-    const target = inner.legs[0];
-    if (!target) return undefined;
-    caller.variables.set('dialed_user', name);
-    caller.variables.set('dialed_domain', domain);
-    return dialSofia(core, caller, target.endpoint, {
-      dialed_user: name,
-      dialed_domain: domain,
-      domain_name: domain,
-      presence_id: `${name}@${domain}`,
-      ...entry.dialVariables,
-      ...globals,
-      ...inner.globals,
-      ...target.variables,
-      ...leg.variables,
-    });
-  }
-  return dialSofia(core, caller, leg.endpoint, { ...globals, ...leg.variables });
-}
-
-function dialSofia(core: SwitchCore, caller: Channel, endpoint: string, variables: Record<string, string>): Channel | undefined {
-  const sofia = /^sofia\/([^/]+)\/(?:sips?:)?([^;]+)/.exec(endpoint);
-  if (!sofia) return undefined;
-  const [, profile, target] = sofia as unknown as [string, string, string];
-  const [destination = '', host = ''] = target.split('@');
-  const leg = createOutbound(core, {
-    name: `sofia/${profile}/${target}`,
-    endpoint: 'sofia',
-    originator: caller,
-    callerIdName: variables['origination_caller_id_name'] ?? caller.profile.callerIdName,
-    callerIdNumber: variables['origination_caller_id_number'] ?? caller.profile.callerIdNumber,
-    destination,
-    context: caller.profile.context,
-    calleeIdName: 'Outbound Call',
-    calleeIdNumber: destination,
-    variables: {
-      sip_profile_name: profile,
-      sofia_profile_name: profile,
-      sip_req_uri: target,
-      sip_to_user: destination,
-      sip_to_host: host,
-      ...(profile === CLUSTER_PROFILE ? core.options.cluster.outboundVariables(destination, host) : {}),
-      ...variables,
-    },
-  });
-  if (profile === CLUSTER_PROFILE) core.options.cluster.invite(core, leg, destination, host);
-  return leg;
 }

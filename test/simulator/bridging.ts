@@ -61,7 +61,9 @@ export async function stayBridged(core: SwitchCore, channel: Channel): Promise<v
 export async function runUuidBridge(core: SwitchCore, channel: Channel): Promise<void> {
   const link = channel.pendingBridge!;
   channel.pendingBridge = undefined;
-  for (const state of ['CS_HIBERNATE', 'CS_RESET', 'CS_SOFT_EXECUTE'] as const) {
+  // A leg taken out of a uuid_bridge it held (still CS_SOFT_EXECUTE) shows no CS_HIBERNATE (09e: the member stolen from its agent).
+  const states = channel.state === 'CS_SOFT_EXECUTE' ? (['CS_RESET', 'CS_SOFT_EXECUTE'] as const) : (['CS_HIBERNATE', 'CS_RESET', 'CS_SOFT_EXECUTE'] as const);
+  for (const state of states) {
     if (channel.alive) core.setState(channel, state);
   }
   if (!channel.alive) return;

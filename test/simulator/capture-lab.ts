@@ -2,6 +2,7 @@
  * The capture lab's dialplans and directory (freeswitch-captures/README.md), so that replays route
  * calls exactly as the recorded FreeSWITCH did.
  */
+import type { CallCenterQueue } from './callcenter.ts';
 import type { Dialplan } from './dialplan.ts';
 import type { DirectoryUser } from './directory.ts';
 import type { SimulatorOptions } from './simulator.ts';
@@ -77,6 +78,40 @@ export const LAB_DIALPLAN: Dialplan = [
     actions: [['set', 'park_timeout=3:NORMAL_TEMPORARY_FAILURE'], ['park']],
   },
   { name: 'park', expression: /^9999$/, actions: [['park']] },
+  ...(['support', 'sales', 'answer'] as const).map((queue, index) => ({
+    name: `cc-${queue}`,
+    expression: new RegExp(`^(500${index}|cc-${queue})$`),
+    actions: [
+      ['set', 'hangup_after_bridge=true'],
+      ['callcenter', `${queue}@default`],
+      ['log', 'INFO callcenter app returned (cc_cause=${cc_cause} cc_cancel_reason=${cc_cancel_reason})'],
+    ] as const,
+  })),
+  {
+    name: 'uuid-pickup-unbridged-only',
+    expression: /^86(.+)$/,
+    actions: [
+      ['set', 'intercept_unbridged_only=true'],
+      ['log', 'INFO uuid-pickup-unbridged-only -> $1'],
+      ['intercept', '$1'],
+      ['log', 'INFO uuid-pickup-unbridged-only: intercept app returned'],
+    ],
+  },
+];
+
+const labAgent = (extension: string, port: number, contactVariables: string): CallCenterQueue['agents'][number] => ({
+  name: `${extension}@default`,
+  contact: `[${contactVariables}]sofia/internal/sip:${extension}@127.0.0.1:${port}`,
+});
+
+/**
+ * Run 3's mod_callcenter queues (09–09f): no-answer-delay 2 s. The sales agents' captured
+ * `leg_timeout=8` is 2 here: it only changes when the first agent leg times out.
+ */
+export const LAB_QUEUES: readonly CallCenterQueue[] = [
+  { name: 'support@default', strategy: 'ring-all', agents: [labAgent('300', 5070, 'call_timeout=60'), labAgent('301', 5072, 'call_timeout=60'), labAgent('302', 5074, 'call_timeout=60')] },
+  { name: 'sales@default', strategy: 'longest-idle-agent', agents: [labAgent('310', 5070, 'leg_timeout=2'), labAgent('311', 5072, 'leg_timeout=2'), labAgent('312', 5074, 'leg_timeout=2')] },
+  { name: 'answer@default', strategy: 'ring-all', agents: [labAgent('320', 5078, 'call_timeout=60')] },
 ];
 
 /** Run 3's directory, domain 127.0.0.1 (scenario 11). */

@@ -2,7 +2,8 @@
  * Per-leg views of an event stream, for comparing the simulator with a capture: each channel gets a
  * role named after its Channel-Name (uuids inside names blanked, numbered by first appearance), and
  * uuids in the compared headers are replaced by those roles. Scenarios may also compare chosen
- * headers of chosen events (`checkedHeaders`).
+ * headers of chosen events (`checkedHeaders`); mod_callcenter's CC-Action sequences are compared
+ * per agent (`callcenterActions`).
  */
 import type { DecodedEvent } from './capture-reader.ts';
 
@@ -111,6 +112,25 @@ export function checkedHeaders(events: readonly DecodedEvent[], roles: ReadonlyM
       }));
       (result[key] ??= []).push(values);
     }
+  }
+  return result;
+}
+
+// What a CC-Action line shows besides the action (whichever the event has).
+const CC_DETAILS = ['CC-Agent-State', 'CC-Hangup-Cause', 'CC-Cause', 'CC-Cancel-Reason', 'CC-Count', 'CC-Member-Session-UUID'];
+
+/**
+ * mod_callcenter's `callcenter::info` events as `action(details)` lines, grouped by `CC-Agent` (the
+ * agents' threads run concurrently, so only each agent's own order is FreeSWITCH's) or, for events
+ * without one, by `CC-Queue`. The member's session uuid appears as its role.
+ */
+export function callcenterActions(events: readonly DecodedEvent[], roles: ReadonlyMap<string, string>): Record<string, string[]> {
+  const result: Record<string, string[]> = {};
+  for (const event of events) {
+    if (event.get('Event-Subclass') !== 'callcenter::info') continue;
+    const key = event.get('CC-Agent') ?? `queue ${event.get('CC-Queue') ?? '?'}`;
+    const details = CC_DETAILS.flatMap((name) => event.get(name) ?? []).map((value) => roles.get(value) ?? value);
+    (result[key] ??= []).push(`${event.get('CC-Action')}(${details.join(' ')})`);
   }
   return result;
 }

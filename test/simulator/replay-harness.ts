@@ -12,7 +12,7 @@ import type { Dialplan } from './dialplan.ts';
 import type { DirectoryUser } from './directory.ts';
 import { SimulatorTimeoutError } from './errors.ts';
 import { headerOf, type RawFrame } from './frame-reader.ts';
-import { checkedHeaders, legView, withRoles, type CheckedHeaders, type HeaderCheck, type LegStep } from './leg-sequences.ts';
+import { callcenterActions, checkedHeaders, legView, withRoles, type CheckedHeaders, type HeaderCheck, type LegStep } from './leg-sequences.ts';
 import { FreeSwitchSimulator, type SimulatorOptions } from './simulator.ts';
 import { EslTestClient } from './test-client.ts';
 
@@ -63,6 +63,8 @@ export interface ReplayRecord {
   readonly controllerCommands: string[];
   readonly controllerReplies: string[];
   readonly headers: CheckedHeaders;
+  /** mod_callcenter's CC-Action sequences, per agent / queue. */
+  readonly callcenter: Record<string, string[]>;
 }
 
 const UNKNOWN_UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
@@ -121,7 +123,8 @@ export function recordOfCapture(scenario: CapturedScenario, format: 'plain' | 'j
   const [controlCommands, controlReplies] = capturedSide(files.control, view.roles, scenario.skipReplies);
   const [controllerCommands, controllerReplies] = capturedSide(files.controller, view.roles);
   const headers = checkedHeaders(events, view.roles, scenario.headerChecks ?? []);
-  return { legs: byRole(view.legs), controlCommands, controlReplies, controllerCommands, controllerReplies, headers };
+  const callcenter = callcenterActions(events, view.roles);
+  return { legs: byRole(view.legs), controlCommands, controlReplies, controllerCommands, controllerReplies, headers, callcenter };
 }
 
 /** One simulated node with the connections the capture driver had to its FreeSWITCH. */
@@ -168,7 +171,8 @@ export async function openNode(options: SimulatorOptions, format: 'plain' | 'jso
       const [controlCommands, controlReplies] = sideOfCommands(control.sent, repliesOf(control.frames), view.roles, compare.skipReplies);
       const [controllerCommands, controllerReplies] = sideOfCommands(controllerClient?.sent ?? [], repliesOf(controllerClient?.frames ?? []), view.roles);
       const headers = checkedHeaders(subscriber.events, view.roles, compare.headerChecks ?? []);
-      return { legs: byRole(view.legs), controlCommands, controlReplies, controllerCommands, controllerReplies, headers };
+      const callcenter = callcenterActions(subscriber.events, view.roles);
+      return { legs: byRole(view.legs), controlCommands, controlReplies, controllerCommands, controllerReplies, headers, callcenter };
     },
     async close() {
       subscriber.close();
@@ -191,7 +195,7 @@ export async function recordOfSimulator(scenario: Scenario, format: 'plain' | 'j
   }
 }
 
-/** Asserts that the simulator's side of a replay is the capture's: legs, commands, replies, checked headers. */
+/** Asserts that the simulator's side of a replay is the capture's: legs, commands, replies, checked headers, CC-Actions. */
 export function expectSameAsCapture(simulated: ReplayRecord, capture: ReplayRecord): void {
   expect(Object.keys(simulated.legs)).toEqual(Object.keys(capture.legs));
   for (const role of Object.keys(capture.legs)) expect(simulated.legs[role], role).toEqual(capture.legs[role]);
@@ -200,6 +204,7 @@ export function expectSameAsCapture(simulated: ReplayRecord, capture: ReplayReco
   expect(simulated.controllerCommands).toEqual(capture.controllerCommands);
   expect(simulated.controllerReplies).toEqual(capture.controllerReplies);
   expect(simulated.headers).toEqual(capture.headers);
+  expect(simulated.callcenter).toEqual(capture.callcenter);
 }
 
 /** Polls (every 5 ms) until `probe` returns a value; fails after 10 s. */

@@ -78,4 +78,9 @@ export class EventStamper {
   create(name: string, site: CallingSite, headers: readonly Header[] = [], body?: string): SimEvent {
     return { name, headers: [...this.coreHeaders(name, site), ...headers], ...(body === undefined ? {} : { body }) };
   }
+
+  /** A CUSTOM event of a module: Event-Subclass comes before the core headers, as FreeSWITCH writes it. */
+  createCustom(subclass: string, site: CallingSite, headers: readonly Header[] = []): SimEvent {
+    return { name: 'CUSTOM', subclass, headers: [['Event-Subclass', subclass], ...this.coreHeaders('CUSTOM', site), ...headers] };
+  }
 }

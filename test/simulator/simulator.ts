@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
+import type { CallCenterQueue, QueueStrategy } from './callcenter.ts';
 import type { AppCall, Channel, ChannelSnapshot } from './channel.ts';
 import { snapshotOf } from './channel.ts';
 import type { ReceivedCommand } from './command-reader.ts';
@@ -45,6 +46,8 @@ export interface SimulatorOptions {
   clusterAcl?: string[];
   /** Dialplan context of calls arriving on `cluster` (default `fs_pickup_cluster`, which has the product's extensions built in). */
   clusterContext?: string;
+  /** mod_callcenter queues for the `callcenter <queue>` application (`enqueueMember` adds more). */
+  queues?: CallCenterQueue[];
 }
 
 /** The legs of a placed call. */
@@ -65,6 +68,17 @@ export interface PlaceCallOptions {
   dialVariables?: Record<string, string>;
   /** 'sip' (default): a SIP phone calls in; 'loopback': an originated loopback pair, as in captures 01–06. */
   caller?: 'sip' | 'loopback';
+}
+
+/** Options of `enqueueMember`: a SIP caller enters a queue whose agents' phones are `user/<extension>@<agent's domain>`. */
+export interface EnqueueMemberOptions {
+  /** `support@pbx.test` */
+  queue: string;
+  strategy: QueueStrategy;
+  /** In tier order; `legTimeoutSec` makes an unanswered agent leg end ALLOTTED_TIMEOUT. */
+  agents: Array<{ name: string; extension: string; legTimeoutSec?: number }>;
+  callerNumber?: string;
+  callerName?: string;
 }
 
 /** Options of `dialPickup`. */
@@ -113,7 +127,8 @@ export class FreeSwitchSimulator {
   readonly switchname: string;
   /** Every command any client sent, in arrival order. */
   readonly commands: ReceivedCommand[] = [];
-  private readonly settings: Required<Omit<SimulatorOptions, 'coreUuid' | 'sipNetwork' | 'clusterSipAddress' | 'clusterAcl' | 'clusterContext'>>;
+  private readonly settings: Required<Omit<SimulatorOptions, 'coreUuid' | 'sipNetwork' | 'clusterSipAddress' | 'clusterAcl' | 'clusterContext' | 'queues'>>;
+  private readonly queues: Map<string, CallCenterQueue>;
   private readonly cluster: ClusterProfile;
   private readonly server: Server;
   private readonly connections = new Set<EslConnection>();
@@ -137,6 +152,7 @@ export class FreeSwitchSimulator {
       directory: options.directory ?? [],
     };
     this.switchname = this.settings.switchname;
+    this.queues = new Map((options.queues ?? []).map((queue) => [queue.name, queue]));
     this.cluster = new ClusterProfile(
       { network: options.sipNetwork, address: options.clusterSipAddress, acl: options.clusterAcl, context: options.clusterContext ?? PICKUP_CLUSTER_CONTEXT },
       () => this.core,
@@ -262,6 +278,38 @@ export class FreeSwitchSimulator {
   }
 
   /**
+   * A SIP caller dials into a mod_callcenter queue (defined, or redefined, by these options) and is
+   * answered at once (capture 09d); resolves with its uuid after `member-queue-start`. Its agent legs
+   * carry `cc_member_session_uuid` = that uuid; answer one with `answer(leg)`.
+   */
+  async enqueueMember(options: EnqueueMemberOptions): Promise<{ memberUuid: string }> {
+    const [queueUser = '', queueDomain = ''] = options.queue.split('@');
+    this.queues.set(options.queue, {
+      name: options.queue,
+      strategy: options.strategy,
+      agents: options.agents.map((agent) => ({
+        name: agent.name,
+        contact: `${agent.legTimeoutSec ? `[leg_timeout=${agent.legTimeoutSec}]` : ''}user/${agent.extension}@${agent.name.split('@')[1] ?? queueDomain}`,
+      })),
+    });
+    const callerNumber = options.callerNumber ?? '300';
+    const member = createSipInbound(this.core, {
+      fromUser: callerNumber,
+      fromHost: queueDomain,
+      callerIdName: options.callerName ?? `Caller${callerNumber}`,
+      callerIdNumber: callerNumber,
+      destination: queueUser,
+    });
+    this.core.route(member, [
+      { app: 'set', arg: 'hangup_after_bridge=true' },
+      { app: 'callcenter', arg: options.queue },
+    ]);
+    await this.waitUntil(() => member.variables.has('cc_member_uuid') || !member.alive || undefined, 'the member to join the queue', 5_000);
+    if (!member.alive) throw new ChannelStateError(member.uuid, `hung up before joining ${options.queue} (${member.hangupCause})`);
+    return { memberUuid: member.uuid };
+  }
+
+  /**
    * The picker's phone dials the pickup code: an inbound SIP channel (digest-authenticated unless
    * `authenticated: false`) that sets the variables and park_timeout, then parks (capture 14).
    * Resolves with its uuid after CHANNEL_PARK.
@@ -376,6 +424,7 @@ export class FreeSwitchSimulator {
       dialplan: [...this.settings.dialplan, ...PICKUP_CLUSTER_DIALPLAN],
       directory: new Directory(this.settings.directory),
       cluster: this.cluster,
+      queues: this.queues,
     });
     return [core, stamper];
   }

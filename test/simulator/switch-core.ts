@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { Applications } from './applications.ts';
 import { runUuidBridge } from './bridging.ts';
+import { CallCenter, type CallCenterQueue } from './callcenter.ts';
 import {
   CALL_STATE_NUMBERS,
   applicationHeaders,
@@ -36,6 +37,8 @@ export interface CoreOptions {
   readonly directory: Directory;
   /** The node's SIP profile `cluster`: where `sofia/cluster/…` legs go out and token legs come in. */
   readonly cluster: ClusterProfile;
+  /** mod_callcenter's queues by name (configuration; it outlives a restart). */
+  readonly queues: ReadonlyMap<string, CallCenterQueue>;
 }
 
 // Where FreeSWITCH fires each channel event (Event-Calling-*), as seen in the captures.
@@ -58,6 +61,8 @@ const SITES: Readonly<Record<string, CallingSite>> = {
   CHANNEL_UNPARK: ['switch_ivr.c', 'switch_ivr_park', 1213],
   CHANNEL_BRIDGE: ['switch_ivr_bridge.c', 'switch_ivr_multi_threaded_bridge', 1689],
   CHANNEL_UNBRIDGE: ['switch_ivr_bridge.c', 'switch_ivr_multi_threaded_bridge', 1879],
+  PLAYBACK_START: ['switch_ivr_play_say.c', 'switch_ivr_play_file', 1649],
+  PLAYBACK_STOP: ['switch_ivr_play_say.c', 'switch_ivr_play_file', 2023],
 };
 
 // These three carry the channel block but no variable_* headers (README "Only some events carry variables").
@@ -72,6 +77,8 @@ export class SwitchCore {
   private halted = false;
   private sessionCounter = 0;
   readonly startedAt = Date.now();
+  /** mod_callcenter's members and agent states. */
+  readonly callcenter = new CallCenter(this);
 
   constructor(readonly options: CoreOptions) {}
 
@@ -139,6 +146,12 @@ export class SwitchCore {
       ...after,
     ];
     this.options.publish({ name, headers });
+  }
+
+  /** Fires a module's CUSTOM event that carries a channel's data (with variables), then its own headers. */
+  fireCustomWithChannel(subclass: string, site: CallingSite, channel: Channel, after: readonly Header[]): void {
+    if (this.halted) return;
+    this.options.publish(this.options.stamper.createCustom(subclass, site, [...channelHeaders(channel, true), ...after]));
   }
 
   // ---- state machine --------------------------------------------------------------------------

@@ -35,6 +35,7 @@ for _, expired in ipairs(redis.call('ZRANGEBYSCORE', claimsKey, '-inf', now, 'LI
     reindexCall(base, expiredKey, expired, ttl)
   end
 end
+flushBlf(base, ttl)
 
 -- Stale members (call expired or gone without cleanup) are removed as they are met; bounded work per claim.
 for _ = 1, 64 do
@@ -57,8 +58,10 @@ for _ = 1, 64 do
     redis.call('PEXPIRE', claimsKey, claimMs + ttl * 1000)
     local call = redis.call('HMGET', callKey, 'node', 'callerNumber', 'callerName', 'startedAt', 'groups')
     if #KEYS > 2 then redis.call('DEL', index) end
+    flushBlf(base, ttl)
     return { candidate, call[1], call[2], call[3], call[4], call[5] }
   end
 end
 if #KEYS > 2 then redis.call('DEL', index) end
+flushBlf(base, ttl)
 return nil

@@ -18,4 +18,5 @@ end
 redis.call('ZREM', base .. 'claims', callUuid)
 redis.call('HSET', callKey, 'state', 'ringing', 'claimedBy', '', 'updatedAt', ARGV[3])
 reindexCall(base, callKey, callUuid, tonumber(ARGV[4]))
+flushBlf(base, tonumber(ARGV[4]))
 return 1

@@ -25,6 +25,7 @@ if redis.call('HEXISTS', legsKey, legUuid) == 1 then
   if redis.call('HGET', callKey, 'state') == 'offline' then
     redis.call('HSET', callKey, 'state', 'ringing', 'updatedAt', ARGV[7])
     reindexCall(base, callKey, callUuid, ttl)
+    flushBlf(base, ttl)
   end
   redis.call('EXPIRE', callKey, ttl)
   redis.call('EXPIRE', legsKey, ttl)
@@ -39,6 +40,7 @@ redis.call('HSET', legsKey, legUuid, extension)
 redis.call('HSET', callKey, 'updatedAt', ARGV[7])
 if redis.call('HGET', callKey, 'state') == 'offline' then redis.call('HSET', callKey, 'state', 'ringing') end
 local groups = reindexCall(base, callKey, callUuid, ttl)
+flushBlf(base, ttl)
 redis.call('EXPIRE', callKey, ttl)
 redis.call('EXPIRE', legsKey, ttl)
 return { 1, groups }

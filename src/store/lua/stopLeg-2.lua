@@ -23,8 +23,10 @@ unindexCall(base, callKey, callUuid)
 redis.call('HDEL', legsKey, legUuid)
 if redis.call('HLEN', legsKey) == 0 then
   deleteCall(base, callKey, callUuid, tonumber(ARGV[5]))
+  flushBlf(base, tonumber(ARGV[4]))
   return 2
 end
 redis.call('HSET', callKey, 'updatedAt', ARGV[3])
 reindexCall(base, callKey, callUuid, tonumber(ARGV[4]))
+flushBlf(base, tonumber(ARGV[4]))
 return 1

@@ -29,6 +29,28 @@ local function groupsOfLegs(base, legsKey)
   return groups, aclGroups
 end
 
+-- Call groups whose index changed in this script; flushBlf() turns their changes into BLF lamp updates.
+local touchedGroups = {}
+
+-- Publishes the lamp state (early = something pickable, terminated = nothing) of every touched group whose state
+-- changed, with a per-group version, on <prefix>:presence. Run once at the end of a script, so that a call
+-- that is only re-indexed never makes a lamp flicker.
+local function flushBlf(base, ttl)
+  local prefix, domain = string.match(base, '^(.*):{(.*)}:$')
+  for group in pairs(touchedGroups) do
+    local state = 'terminated'
+    if redis.call('ZCARD', base .. 'group:' .. group) > 0 then state = 'early' end
+    local blfKey = base .. 'blf:' .. group
+    if redis.call('HGET', blfKey, 'state') ~= state then
+      local version = redis.call('HINCRBY', blfKey, 'version', 1)
+      redis.call('HSET', blfKey, 'state', state)
+      redis.call('PUBLISH', prefix .. ':presence', cjson.encode({ domain = domain, group = group, state = state, version = version }))
+    end
+    redis.call('EXPIRE', blfKey, ttl)
+  end
+  touchedGroups = {}
+end
+
 local function splitGroups(field)
   local groups = {}
   for group in string.gmatch(field or '', '[^,]+') do groups[#groups + 1] = group end
@@ -40,6 +62,7 @@ local function unindexCall(base, callKey, callUuid)
   local recorded = redis.call('HMGET', callKey, 'groups', 'aclGroups')
   for _, group in ipairs(splitGroups(recorded[1])) do
     redis.call('ZREM', base .. 'group:' .. group, callUuid)
+    touchedGroups[group] = true
   end
   for _, group in ipairs(splitGroups(recorded[2])) do
     redis.call('ZREM', base .. 'acl:' .. group, callUuid)
@@ -58,7 +81,10 @@ local function reindexCall(base, callKey, callUuid, ttl)
   if redis.call('HGET', callKey, 'state') == 'ringing' then
     local startedAt = redis.call('HGET', callKey, 'startedAt')
     local indexes = {}
-    for _, group in ipairs(groups) do indexes[#indexes + 1] = base .. 'group:' .. group end
+    for _, group in ipairs(groups) do
+      indexes[#indexes + 1] = base .. 'group:' .. group
+      touchedGroups[group] = true
+    end
     for _, group in ipairs(aclGroups) do indexes[#indexes + 1] = base .. 'acl:' .. group end
     for _, ext in ipairs(redis.call('HVALS', callKey .. ':legs')) do indexes[#indexes + 1] = base .. 'ext:' .. ext end
     for _, index in ipairs(indexes) do
