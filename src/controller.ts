@@ -3,7 +3,9 @@ import { BlfLamps } from './cluster/blf-lamps.ts';
 import { NodeReaper } from './cluster/node-reaper.ts';
 import { NodeRuntime } from './cluster/node-runtime.ts';
 import type { ControllerConfig } from './config/config.ts';
+import { PickupNotifier } from './pickup/notifier.ts';
 import { DEFAULT_PICKUP_SETTINGS } from './pickup/pickup-service.ts';
+import { GroupSettingsStore } from './store/group-settings-store.ts';
 import { CallStore } from './store/call-store.ts';
 import { Keys } from './store/keys.ts';
 import { NodeRegistry } from './store/node-registry.ts';
@@ -20,7 +22,7 @@ export interface RunningController {
 
 /**
  * Wires the adapters together: one NodeRuntime per FreeSWITCH node (event socket, tracker, pickups, heartbeat),
- * shared stores, the reaper that stops offering calls of dead nodes, and the group BLF lamps. Neither Redis nor FreeSWITCH has to be
+ * shared stores, the reaper that stops offering calls of dead nodes, the group BLF lamps and pickup notices. Neither Redis nor FreeSWITCH has to be
  * up at start: both are retried for ever, and while Redis is down pickups fail cleanly (503) instead of hanging.
  */
 export function startController(config: ControllerConfig, logger: Logger): RunningController {
@@ -40,6 +42,15 @@ export function startController(config: ControllerConfig, logger: Logger): Runni
   const reaper = new NodeReaper(registry, calls, logger);
   const lamps = new BlfLamps(redis, keys, config.pickupPrefix, nodes.map((node) => node.esl), logger);
   for (const node of nodes) node.esl.onEvent((event) => lamps.observe(node.esl, event));
+  const notifier = new PickupNotifier(
+    nodes.map((node) => node.esl),
+    calls,
+    stores.preferences,
+    new GroupSettingsStore(redis, keys),
+    { prefix: config.pickupPrefix, chatProfile: config.chatProfile },
+    logger,
+  );
+  for (const node of nodes) node.onCallRinging((call) => notifier.callRinging(call));
   lamps.start();
 
   // Events that arrived while Redis was down were not mirrored: every Redis (re)connect resyncs.
@@ -55,6 +66,7 @@ export function startController(config: ControllerConfig, logger: Logger): Runni
     async stop() {
       reaper.stop();
       lamps.stop();
+      notifier.stop();
       await Promise.all(nodes.map((node) => node.stop()));
       redis.disconnect();
     },

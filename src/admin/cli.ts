@@ -4,6 +4,8 @@ import { ConfigError, loadAdminConfig } from '../config/config.ts';
 import { behaviourOf, EMPTY_PREFERENCES, type UserPreferences } from '../domain/preferences.ts';
 import { parseUserRef, validateDomain, type UserRef } from '../domain/users.ts';
 import { Keys } from '../store/keys.ts';
+import { groupNameViolation } from '../domain/groups.ts';
+import { GroupSettingsStore } from '../store/group-settings-store.ts';
 import { PreferenceStore } from '../store/preference-store.ts';
 import { createRedis } from '../store/redis-connection.ts';
 import { parseImportFile, type RawPreferenceChange, validateChanges } from './preference-changes.ts';
@@ -20,6 +22,9 @@ usage:
   pickupctl clear <ext@domain>...        remove everything (back to legacy behaviour, no rights)
   pickupctl import <file|->              set many users from lines "ext@domain;call groups;pickup groups"
                                          (optionally ";ACL groups;group pickup;pickup queues")
+  pickupctl notify <group>@<domain> <seconds|off>
+                                         pickup notices for a call group: after a call rang that long
+                                         unanswered, users who may pick it up get a SIP MESSAGE (off by default)
   pickupctl show <ext@domain>...         show users' groups and behaviour
   pickupctl list <domain>                list every configured user of a domain
 options: --json (machine-readable output), --help
@@ -129,6 +134,23 @@ export async function runCli(argv: readonly string[], env: Readonly<Record<strin
         }
         const rows = await Promise.all(users.map(async (user) => ({ user: `${user.extension}@${user.domain}`, preferences: await store.get(user) })));
         printRows(io, rows, json);
+        return EXIT.ok;
+      }
+      case 'notify': {
+        const [target, after] = args;
+        if (args.length !== 2 || !target || !after) return usage(io, 'notify needs <group>@<domain> and a number of seconds or "off"');
+        const at = target.lastIndexOf('@');
+        const group = target.slice(0, at);
+        const domain = target.slice(at + 1);
+        const groupProblem = groupNameViolation(group);
+        const domainProblem = validateDomain(domain);
+        const seconds = after === 'off' ? undefined : Number(after);
+        if (at < 0 || groupProblem || domainProblem || (seconds !== undefined && !(Number.isInteger(seconds) && seconds >= 1 && seconds <= 3600))) {
+          io.err(`nothing written: ${at < 0 ? 'write the group as <group>@<domain>' : groupProblem ? `call group ${JSON.stringify(group)} is invalid (${groupProblem})` : domainProblem ? domainProblem.message : 'the delay is a whole number of seconds from 1 to 3600, or "off"'}`);
+          return EXIT.invalid;
+        }
+        await new GroupSettingsStore(redis, new Keys(config.keyPrefix)).set(domain, group, { notifyAfterSeconds: seconds });
+        io.out(json ? JSON.stringify({ group, domain, notifyAfterSeconds: seconds ?? null }) : `${group}@${domain}\tpickup notices ${seconds === undefined ? 'off' : `after ${seconds} s`}`);
         return EXIT.ok;
       }
       case 'list': {

@@ -3,6 +3,7 @@ import type { NodeConfig } from '../config/config.ts';
 import { channelFactOf, CONTROLLER_EVENTS } from '../esl/channel-facts.ts';
 import { fetchRingingLegs } from '../esl/channel-snapshot.ts';
 import { EslClient } from '../esl/client.ts';
+import type { RingingCallNotice } from '../pickup/notifier.ts';
 import { PickupService, type PickupSettings, type PickupStores } from '../pickup/pickup-service.ts';
 import { RingingTracker } from '../tracker/ringing-tracker.ts';
 
@@ -56,6 +57,11 @@ export class NodeRuntime {
       this.coreUuid = undefined;
       this.stores.registry.withdraw(node.name).catch((error: unknown) => this.log.warn({ err: error }, 'could not withdraw the node heartbeat'));
     });
+  }
+
+  /** Called when a call starts ringing in call groups on this node. */
+  onCallRinging(listener: (call: RingingCallNotice) => unknown): void {
+    this.tracker.onCallRinging(listener);
   }
 
   start(): void {

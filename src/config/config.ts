@@ -25,6 +25,8 @@ export interface ControllerConfig {
   readonly nodes: readonly NodeConfig[];
   /** The SIP profile used to reach other nodes (`sofia/<profile>/…`). */
   readonly clusterSipProfile: string;
+  /** The SIP profile the phones register on: pickup notices go out through it (`chat … <profile>/<user>@<domain>`). */
+  readonly chatProfile: string;
   readonly pickupPrefix: string;
   readonly claimStrategy: ClaimStrategy;
   readonly logLevel: string;
@@ -54,6 +56,7 @@ export const CONFIG_DEFAULTS = Object.freeze({
   FSP_NODE_SIP_ADDRESS: '',
   FSP_NODES: '',
   FSP_CLUSTER_SIP_PROFILE: 'cluster',
+  FSP_CHAT_PROFILE: 'internal',
   FSP_PICKUP_PREFIX: '88',
   FSP_CLAIM_STRATEGY: 'random',
   FSP_LOG_LEVEL: 'info',
@@ -76,6 +79,8 @@ export function loadConfig(env: Env = process.env): ControllerConfig {
   if (new Set(names).size !== names.length) problems.push('FSP_NODES names a node twice');
   const clusterSipProfile = get('FSP_CLUSTER_SIP_PROFILE');
   if (!SAFE_NAME.test(clusterSipProfile)) problems.push('FSP_CLUSTER_SIP_PROFILE must be a SIP profile name (1-64 of [A-Za-z0-9._-])');
+  const chatProfile = get('FSP_CHAT_PROFILE');
+  if (!SAFE_NAME.test(chatProfile)) problems.push('FSP_CHAT_PROFILE must be a SIP profile name (1-64 of [A-Za-z0-9._-])');
   const pickupPrefix = get('FSP_PICKUP_PREFIX');
   const prefixProblem = validatePickupPrefix(pickupPrefix);
   if (prefixProblem) problems.push(`FSP_PICKUP_PREFIX: ${prefixProblem}`);
@@ -90,6 +95,7 @@ export function loadConfig(env: Env = process.env): ControllerConfig {
     keyPrefix,
     nodes: Object.freeze(nodes),
     clusterSipProfile,
+    chatProfile,
     pickupPrefix,
     claimStrategy,
     logLevel,

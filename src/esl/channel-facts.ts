@@ -5,13 +5,20 @@ import type { EslEvent } from './event.ts';
  * switch sent: user names and the dialled string are untrusted and must be validated by the consumer.
  */
 export type ChannelFact =
-  /** An outbound leg rings a directory user on behalf of a caller's (A) leg. */
+  /**
+   * An outbound leg rings a directory user on behalf of a caller's (A) leg — or, for a mod_callcenter queue, an
+   * agent on behalf of a queued member (the "call" is then the member's answered session).
+   */
   | {
       readonly kind: 'leg-ringing';
       readonly legUuid: string;
       readonly callUuid: string;
       readonly extension: string;
       readonly domain: string;
+      /** The queue the call rings through (mod_callcenter's queue name, or our ring-group tag), if any. */
+      readonly queue: string | undefined;
+      /** 'callcenter': the call is a queue member, already answered (intercept it with intercept_unbridged_only). */
+      readonly callKind: CallKind;
       readonly callerNumber: string;
       readonly callerName: string;
       readonly sequence: number;
@@ -41,6 +48,12 @@ export type ChannelFact =
     }
   /** Another node's controller sent a picker here: the token leg waits, parked, in the cluster context. */
   | { readonly kind: 'token-parked'; readonly legUuid: string; readonly token: string; readonly fromAddress: string; readonly sequence: number };
+
+/** How the call's leg stands: a caller still unanswered ('user'), or a queue member answered by mod_callcenter. */
+export type CallKind = 'user' | 'callcenter';
+
+/** The channel variable a dialplan puts on the legs of a plain ring group to make it a pickable queue (88cg_<id>). */
+export const RING_GROUP_QUEUE_VARIABLE = 'fs_pickup_queue';
 
 /** The channel variable our dialplan sets on a pickup request before parking it (freeswitch-conf/). */
 export const PICKUP_REQUEST_VARIABLE = 'fs_pickup_request';
@@ -92,44 +105,44 @@ export function channelFactOf(event: EslEvent): ChannelFact | undefined {
 function legFactOf(event: EslEvent, sequence: number): ChannelFact | undefined {
   const h = event.headers;
   const uuid = h['Unique-ID'];
-  // The user endpoint sets dialed_user/dialed_domain on the leg it rings (mod_dptools user_outgoing_channel);
-  // it also sets them on the caller's leg, which is inbound.
-  const extension = h.variable_dialed_user;
-  const domain = h.variable_dialed_domain;
-  if (!uuid || !extension || !domain) return undefined;
+  if (!uuid) return undefined;
   if (h['Call-Direction'] === 'inbound') {
-    return event.name === 'CHANNEL_HANGUP' ? { kind: 'call-ended', callUuid: uuid, domain, cause: h['Hangup-Cause'] ?? '', sequence } : undefined;
+    // The user endpoint also sets dialed_user/dialed_domain on the caller's leg: its hangup ends the call.
+    const domain = h.variable_dialed_domain;
+    return event.name === 'CHANNEL_HANGUP' && h.variable_dialed_user && domain ? { kind: 'call-ended', callUuid: uuid, domain, cause: h['Hangup-Cause'] ?? '', sequence } : undefined;
   }
-  // A ringing leg names its caller's leg; the caller's leg names nobody until bridged (captures README).
-  const callUuid = h['Other-Leg-Unique-ID'] ?? h.variable_signal_bond;
-  if (!callUuid || callUuid === uuid) return undefined;
+  const target = ringTargetOf(h, uuid);
+  if (!target) return undefined;
   if (RINGING_EVENTS.has(event.name)) {
     const answerState = h['Answer-State'];
     if (answerState !== 'ringing' && answerState !== 'early') return undefined;
-    return {
-      kind: 'leg-ringing',
-      legUuid: uuid,
-      callUuid,
-      extension,
-      domain,
-      callerNumber: h['Caller-Caller-ID-Number'] ?? '',
-      callerName: h['Caller-Caller-ID-Name'] ?? '',
-      sequence,
-    };
+    return { kind: 'leg-ringing', legUuid: uuid, ...target, callerNumber: h['Caller-Caller-ID-Number'] ?? '', callerName: h['Caller-Caller-ID-Name'] ?? '', sequence };
   }
   if (event.name === 'CHANNEL_ANSWER' || event.name === 'CHANNEL_HANGUP') {
-    return {
-      kind: 'leg-stopped',
-      legUuid: uuid,
-      callUuid,
-      extension,
-      domain,
-      reason: event.name === 'CHANNEL_ANSWER' ? 'answered' : 'hangup',
-      cause: h['Hangup-Cause'] ?? '',
-      sequence,
-    };
+    const { callUuid, extension, domain } = target;
+    return { kind: 'leg-stopped', legUuid: uuid, callUuid, extension, domain, reason: event.name === 'CHANNEL_ANSWER' ? 'answered' : 'hangup', cause: h['Hangup-Cause'] ?? '', sequence };
   }
   return undefined;
+}
+
+/** Whom an outbound leg rings, for which call; undefined for legs that ring nobody we track. */
+function ringTargetOf(h: Readonly<Record<string, string>>, uuid: string): { callUuid: string; extension: string; domain: string; queue: string | undefined; callKind: CallKind } | undefined {
+  // mod_callcenter originates agent legs without a session: no Other-Leg, no signal_bond; the member is named only by
+  // cc_member_session_uuid (cc_member_uuid is another id). The queue is `<name>@<domain>` (captures 09).
+  const member = h.variable_cc_member_session_uuid;
+  if (h.variable_cc_side === 'agent' && member) {
+    const [queue, domain] = (h.variable_cc_queue ?? '').split('@');
+    const extension = h.variable_dialed_user ?? (h.variable_cc_agent ?? '').split('@')[0];
+    if (!queue || !domain || !extension || member === uuid) return undefined;
+    return { callUuid: member, extension, domain, queue, callKind: 'callcenter' };
+  }
+  // The user endpoint sets dialed_user/dialed_domain on the leg it rings (mod_dptools user_outgoing_channel).
+  const extension = h.variable_dialed_user;
+  const domain = h.variable_dialed_domain;
+  // A ringing leg names its caller's leg; the caller's leg names nobody until bridged (captures README).
+  const callUuid = h['Other-Leg-Unique-ID'] ?? h.variable_signal_bond;
+  if (!extension || !domain || !callUuid || callUuid === uuid) return undefined;
+  return { callUuid, extension, domain, queue: nonEmpty(h[`variable_${RING_GROUP_QUEUE_VARIABLE}`]), callKind: 'user' };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -63,7 +63,7 @@ export class Handoff {
       return 'refused';
     }
     const token = randomBytes(16).toString('hex');
-    await this.tokens.issue(token, { domain: claimed.domain, callUuid: claimed.callUuid, node: claimed.node, pickerUuid, pickerNode: this.node }, this.settings.tokenTtlMs);
+    await this.tokens.issue(token, { domain: claimed.domain, callUuid: claimed.callUuid, callKind: claimed.callKind, node: claimed.node, pickerUuid, pickerNode: this.node }, this.settings.tokenTtlMs);
     let outboundLeg: string | undefined;
     const outcome = this.watches.waitFor<'answered' | 'hangup' | 'bridge-ended'>(
       pickerUuid,
@@ -111,7 +111,7 @@ export class Handoff {
       return;
     }
     const callLog = tokenLog.child({ domain: ticket.domain, callUuid: ticket.callUuid, pickerUuid: ticket.pickerUuid, pickerNode: ticket.pickerNode });
-    const { result, bridged } = await intercept(this.esl, this.watches, request.legUuid, ticket.callUuid, {
+    const { result, bridged } = await intercept(this.esl, this.watches, request.legUuid, ticket.callUuid, ticket.callKind, {
       interceptMs: this.settings.interceptTimeoutMs,
       bridgeMs: this.settings.bridgeTimeoutMs,
     });

@@ -3,7 +3,6 @@ export type PickupFailure =
   | 'unauthenticated' // the channel did not authenticate as a directory user
   | 'invalid-dialled' // not a well-formed pickup code
   | 'not-permitted' // the picker may not pick up that group (or uses the other behaviour)
-  | 'unsupported-target' // a pickup form this version does not serve
   | 'nothing-to-pick' // no pickable call is ringing (any more)
   | 'unavailable'; // Redis or the switch did not answer
 
@@ -19,7 +18,6 @@ export const DEFAULT_FAILURE_CAUSES: Readonly<Record<PickupFailure, string>> = O
   unauthenticated: 'CALL_REJECTED', // 603 Decline
   'invalid-dialled': 'UNALLOCATED_NUMBER', // 404 Not Found
   'not-permitted': 'OUTGOING_CALL_BARRED', // 403 Forbidden
-  'unsupported-target': 'SERVICE_NOT_IMPLEMENTED', // 501 Not Implemented
   'nothing-to-pick': 'NO_ROUTE_DESTINATION', // 404 Not Found
   unavailable: 'NORMAL_TEMPORARY_FAILURE', // 503 Service Unavailable
 });

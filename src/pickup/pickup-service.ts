@@ -148,10 +148,6 @@ export class PickupService {
       }
     }
     const index = candidateIndexOf(plan.search);
-    if (!index) {
-      searchLog.info('pickup refused: this pickup form is not served yet');
-      return this.fail(pickerUuid, 'unsupported-target', 0, searchLog);
-    }
     searchLog.info('pickup requested');
     for (let attempt = 1; attempt <= this.settings.maxAttempts; attempt++) {
       const liveNodes = await this.stores.registry.liveNodes();
@@ -175,7 +171,7 @@ export class PickupService {
 
   /** The call rings on this node: intercept it on the picker's channel and settle the claim by the result. */
   private async interceptHere(pickerUuid: string, claimed: ClaimedCall, log: Logger): Promise<'picked' | 'refused' | 'picker-gone' | 'unavailable'> {
-    const { result, error, bridged } = await intercept(this.esl, this.watches, pickerUuid, claimed.callUuid, {
+    const { result, error, bridged } = await intercept(this.esl, this.watches, pickerUuid, claimed.callUuid, claimed.callKind, {
       interceptMs: this.settings.interceptTimeoutMs,
       bridgeMs: this.settings.bridgeTimeoutMs,
     });
@@ -228,8 +224,8 @@ export class PickupService {
   }
 }
 
-/** The store index a permitted search claims from; undefined for a form not served yet. */
-function candidateIndexOf(search: PickupSearch): CandidateIndex | undefined {
+/** The store index a permitted search claims from. */
+function candidateIndexOf(search: PickupSearch): CandidateIndex {
   switch (search.kind) {
     case 'group':
       return { group: search.group };
@@ -238,7 +234,7 @@ function candidateIndexOf(search: PickupSearch): CandidateIndex | undefined {
     case 'acl-groups':
       return { aclGroups: search.aclGroups };
     case 'queue':
-      return undefined;
+      return { queue: search.queueId };
   }
 }
 

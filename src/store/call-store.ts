@@ -1,5 +1,6 @@
 import type { RedisConnection } from './redis-connection.ts';
 import type { ClaimStrategy } from '../domain/candidates.ts';
+import type { CallKind } from '../esl/channel-facts.ts';
 import { StoreReplyError } from './errors.ts';
 import type { Keys } from './keys.ts';
 import { runScript } from './scripts.ts';
@@ -13,6 +14,10 @@ export interface RingingLeg {
   readonly node: string;
   readonly callerNumber: string;
   readonly callerName: string;
+  /** The queue the call rings through, if any (indexed for 88cg_<queue>). */
+  readonly queue?: string | undefined;
+  /** 'callcenter': a queue member mod_callcenter already answered. */
+  readonly callKind?: CallKind;
 }
 
 /** A call a picker now holds the claim on. */
@@ -24,6 +29,7 @@ export interface ClaimedCall {
   readonly callerName: string;
   readonly startedAt: number;
   readonly callGroups: readonly string[];
+  readonly callKind: CallKind;
 }
 
 /** What the store holds about one ringing call. */
@@ -39,7 +45,7 @@ export interface StoredCall {
 }
 
 /** Where to look for candidates. */
-export type CandidateIndex = { readonly group: string } | { readonly extension: string } | { readonly aclGroups: readonly string[] };
+export type CandidateIndex = { readonly group: string } | { readonly extension: string } | { readonly aclGroups: readonly string[] } | { readonly queue: string };
 
 export interface CallStoreSettings {
   /** A ringing call with no event for this long is dropped by Redis itself. */
@@ -83,6 +89,8 @@ export class CallStore {
       leg.callerName,
       this.now(),
       this.settings.callTtlSeconds,
+      leg.queue ?? '',
+      leg.callKind ?? 'user',
     ]);
     if (!Array.isArray(reply) || reply.length !== 2) throw new StoreReplyError(`ringLeg replied ${JSON.stringify(reply)}`);
     const outcome = RING_OUTCOMES[reply[0] as keyof typeof RING_OUTCOMES];
@@ -129,9 +137,9 @@ export class CallStore {
       [...liveNodes].join(' '),
     ]);
     if (reply === null) return undefined;
-    if (!Array.isArray(reply) || reply.length !== 6) throw new StoreReplyError(`claimCall replied ${JSON.stringify(reply)}`);
-    const [callUuid, node, callerNumber, callerName, startedAt, groups] = reply.map(String) as [string, string, string, string, string, string];
-    return { callUuid, domain, node, callerNumber, callerName, startedAt: Number(startedAt), callGroups: splitGroups(groups) };
+    if (!Array.isArray(reply) || reply.length !== 7) throw new StoreReplyError(`claimCall replied ${JSON.stringify(reply)}`);
+    const [callUuid, node, callerNumber, callerName, startedAt, groups, kind] = reply.map(String) as [string, string, string, string, string, string, string];
+    return { callUuid, domain, node, callerNumber, callerName, startedAt: Number(startedAt), callGroups: splitGroups(groups), callKind: kind === 'callcenter' ? 'callcenter' : 'user' };
   }
 
   /** Gives a claimed call back to the other pickers (only if the claim is still this picker's). */
@@ -191,6 +199,7 @@ export class CallStore {
     const base = this.keys.domainBase(domain);
     if ('group' in index) return [this.keys.groupIndex(domain, index.group), base];
     if ('extension' in index) return [this.keys.extensionIndex(domain, index.extension), base];
+    if ('queue' in index) return [this.keys.queueIndex(domain, index.queue), base];
     return [this.keys.claimScratch(domain, pickerUuid), base, ...index.aclGroups.map((group) => this.keys.aclIndex(domain, group))];
   }
 

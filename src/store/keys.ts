@@ -46,6 +46,21 @@ export class Keys {
     return `${this.domainBase(domain)}scratch:${pickerUuid}`;
   }
 
+  /** sorted set of pickable call uuids ringing through one queue (88cg_<queue>) */
+  queueIndex(domain: string, queue: string): string {
+    return `${this.domainBase(domain)}queue:${queue}`;
+  }
+
+  /** hash: notifyAfterSeconds — options of one call group */
+  groupSettings(domain: string, group: string): string {
+    return `${this.domainBase(domain)}groupcfg:${group}`;
+  }
+
+  /** marker: the pickup notice for one call and group was sent (cluster-wide, once) */
+  notified(domain: string, callUuid: string, group: string): string {
+    return `${this.domainBase(domain)}notified:${callUuid}:${group}`;
+  }
+
   /** hash: state (early|terminated), version — the BLF lamp of a call group, set by the scripts */
   blfState(domain: string, group: string): string {
     return `${this.domainBase(domain)}blf:${group}`;

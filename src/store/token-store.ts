@@ -1,3 +1,4 @@
+import type { CallKind } from '../esl/channel-facts.ts';
 import { StoreReplyError } from './errors.ts';
 import type { Keys } from './keys.ts';
 import type { RedisConnection } from './redis-connection.ts';
@@ -7,6 +8,7 @@ import { runScript } from './scripts.ts';
 export interface HandoffTicket {
   readonly domain: string;
   readonly callUuid: string;
+  readonly callKind: CallKind;
   /** The node the call rings on: the only node where the token may be used. */
   readonly node: string;
   readonly pickerUuid: string;

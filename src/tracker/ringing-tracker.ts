@@ -2,9 +2,13 @@ import type { Logger } from 'pino';
 import { validateDomain, validateExtension } from '../domain/users.ts';
 import type { ChannelFact } from '../esl/channel-facts.ts';
 import type { LiveRingingLeg } from '../esl/channel-snapshot.ts';
+import type { RingingCallNotice } from '../pickup/notifier.ts';
 import type { CallStore } from '../store/call-store.ts';
 
 type LegFact = Extract<ChannelFact, { kind: 'leg-ringing' | 'leg-stopped' | 'call-ended' }>;
+
+/** A queue id as 88cg_<id> can name it (the domain's id rule). */
+const QUEUE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** What a resync changed. */
 export interface ResyncReport {
@@ -21,6 +25,7 @@ export interface ResyncReport {
  */
 export class RingingTracker {
   private readonly log: Logger;
+  private readonly ringingListeners: Array<(call: RingingCallNotice) => unknown> = [];
 
   constructor(
     private readonly calls: CallStore,
@@ -30,12 +35,21 @@ export class RingingTracker {
     this.log = logger.child({ module: 'tracker', node });
   }
 
+  /** Called when a call starts ringing in call groups (or rings in more of them). */
+  onCallRinging(listener: (call: RingingCallNotice) => unknown): void {
+    this.ringingListeners.push(listener);
+  }
+
   /** Applies one channel fact. Rejects only when the store is unavailable (the caller schedules a resync). */
   async apply(fact: LegFact): Promise<void> {
     // Users and domains come from dial strings the dialplan built, possibly from what a caller dialled.
     const invalid = validateDomain(fact.domain) ?? ('extension' in fact ? validateExtension(fact.extension) : undefined);
     if (invalid) {
       this.log.warn({ callUuid: fact.callUuid, rule: invalid.rule, value: invalid.value.slice(0, 100) }, 'ignored a leg of a user fs-pickup cannot track');
+      return;
+    }
+    if (fact.kind === 'leg-ringing' && fact.queue !== undefined && !QUEUE_ID.test(fact.queue)) {
+      this.log.warn({ callUuid: fact.callUuid, queue: fact.queue.slice(0, 100) }, 'ignored a queue name that cannot be dialled as 88cg_<id>');
       return;
     }
     switch (fact.kind) {
@@ -68,7 +82,7 @@ export class RingingTracker {
     let callsRemoved = 0;
     const liveLegsByCall = new Map<string, Set<string>>();
     for (const leg of live) {
-      if (validateDomain(leg.domain) || validateExtension(leg.extension)) continue;
+      if (validateDomain(leg.domain) || validateExtension(leg.extension) || (leg.queue !== undefined && !QUEUE_ID.test(leg.queue))) continue;
       liveLegsByCall.set(leg.callUuid, (liveLegsByCall.get(leg.callUuid) ?? new Set()).add(leg.legUuid));
       const { outcome } = await this.calls.addRingingLeg({ ...leg, node: this.node });
       if (outcome === 'added') legsAdded++;
@@ -101,8 +115,12 @@ export class RingingTracker {
   private async legRinging(leg: Parameters<CallStore['addRingingLeg']>[0]): Promise<void> {
     const { outcome, callGroups } = await this.calls.addRingingLeg(leg);
     if (outcome !== 'added') return;
+    if (callGroups.length > 0) {
+      const call = { domain: leg.domain, callUuid: leg.callUuid, groups: callGroups, callerNumber: leg.callerNumber, callerName: leg.callerName };
+      for (const listener of this.ringingListeners) await listener(call);
+    }
     this.log.info(
-      { callUuid: leg.callUuid, legUuid: leg.legUuid, domain: leg.domain, extension: leg.extension, groups: callGroups, callerNumber: leg.callerNumber },
+      { callUuid: leg.callUuid, legUuid: leg.legUuid, domain: leg.domain, extension: leg.extension, groups: callGroups, queue: leg.queue, callerNumber: leg.callerNumber },
       'leg ringing',
     );
   }

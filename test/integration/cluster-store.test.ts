@@ -56,7 +56,7 @@ describe.each(topologies())('node registry, tokens and reaper against $name', ({
   it('tokens are single use: first use gets the ticket, the same leg again gets "again", another leg nothing', async () => {
     const tokens = new TokenStore(redis, keys);
     const token = randomBytes(16).toString('hex');
-    const ticket = { domain: 'pbx.test', callUuid: randomUUID(), node: 'node2', pickerUuid: randomUUID(), pickerNode: 'node1' };
+    const ticket = { domain: 'pbx.test', callUuid: randomUUID(), callKind: 'user' as const, node: 'node2', pickerUuid: randomUUID(), pickerNode: 'node1' };
     await tokens.issue(token, ticket, 10_000);
     expect(await tokens.consume(token, 'leg-1')).toEqual(ticket);
     expect(await tokens.consume(token, 'leg-1')).toBe('again');
@@ -67,7 +67,7 @@ describe.each(topologies())('node registry, tokens and reaper against $name', ({
   it('tokens expire', async () => {
     const tokens = new TokenStore(redis, keys);
     const token = randomBytes(16).toString('hex');
-    await tokens.issue(token, { domain: 'd', callUuid: 'c', node: 'n', pickerUuid: 'p', pickerNode: 'm' }, 50);
+    await tokens.issue(token, { domain: 'd', callUuid: 'c', callKind: 'user', node: 'n', pickerUuid: 'p', pickerNode: 'm' }, 50);
     await new Promise((resolve) => setTimeout(resolve, 120));
     expect(await tokens.consume(token, 'leg')).toBeUndefined();
   });

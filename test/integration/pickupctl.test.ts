@@ -79,6 +79,15 @@ describe('pickupctl against a real Redis', () => {
     expect((await store.get({ extension: '501', domain: 'pbx.test' })).aclGroups).toEqual(['7']);
   });
 
+  it('switches pickup notices of a group on and off, refusing bad input', async () => {
+    expect((await cli(['notify', 'sales@pbx.test', '20'])).out).toEqual(['sales@pbx.test\tpickup notices after 20 s']);
+    expect(await redis.hget(keys.groupSettings('pbx.test', 'sales'), 'notifyAfterSeconds')).toBe('20');
+    expect((await cli(['notify', 'sales@pbx.test', 'soon'])).code).toBe(1);
+    expect((await cli(['notify', 'cg_1@pbx.test', '20'])).code).toBe(1);
+    expect((await cli(['notify', 'sales@pbx.test', 'off'])).code).toBe(0);
+    expect(await redis.exists(keys.groupSettings('pbx.test', 'sales'))).toBe(0);
+  });
+
   it('answers usage errors with exit code 2 and an unreachable Redis with 3', async () => {
     expect((await cli(['frobnicate'])).code).toBe(2);
     expect((await cli(['set', '100@pbx.test'])).code).toBe(2);

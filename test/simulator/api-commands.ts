@@ -112,26 +112,8 @@ const hash: ApiHandler = ({ core }, argument) => {
   return '+OK\n';
 };
 
-/** `chat <proto>|<from>|<to>|<message>[|<type>]`: only `profile/user@host` targets are "sent" (12). */
-const chat: ApiHandler = ({ core }, argument) => {
-  const fields = argument.split('|');
-  if (fields.length < 4) return 'Invalid';
-  const [proto = '', from = '', to = '', body = '', type = 'text/html'] = fields;
-  const sent = proto === 'sip' && to.includes('/');
-  core.fire(
-    core.options.stamper.create(
-      'MESSAGE',
-      ['switch_loadable_module.c', 'do_chat_send', 652],
-      [
-        ['proto', 'global'], ['dest_proto', proto], ['from', from], ['to', to], ['type', type],
-        ['skip_global_process', 'true'], ['blocking', 'true'],
-        ['Delivery-Failure', String(!sent)], ['Delivery-Result-Code', sent ? '200' : '0'],
-      ],
-      body,
-    ),
-  );
-  return sent ? 'Sent' : 'Error! Message Not Sent';
-};
+/** `chat <proto>|<from>|<to>|<message>[|<type>]` (sip-messaging.ts). */
+const chat: ApiHandler = ({ core }, argument) => core.options.messaging.chat(core, argument);
 
 function status({ core }: ApiEnvironment): string {
   const ms = Date.now() - core.startedAt;

@@ -1,7 +1,10 @@
 /** The FreeSWITCH simulator's public surface, for integration/e2e tests, the demo and the benchmark. */
 export { FreeSwitchSimulator } from './simulator.ts';
 export { SipNetwork } from './sip-network.ts';
-export type { DialPickupOptions, PlaceCallOptions, PlacedCall, SimulatorOptions, SipCallOptions } from './simulator.ts';
+export type { DialPickupOptions, EnqueueMemberOptions, PlaceCallOptions, PlacedCall, SimulatorOptions, SipCallOptions } from './simulator.ts';
+export type { CallCenterAgent, CallCenterQueue, QueueStrategy } from './callcenter.ts';
+export type { BlfNotify, BlfSubscribeOptions } from './blf-presence.ts';
+export type { DeliveredMessage } from './sip-messaging.ts';
 export type { ChannelSnapshot } from './channel.ts';
 export type { ReceivedCommand } from './command-reader.ts';
 export type { Dialplan, DialplanExtension } from './dialplan.ts';

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
+import { BlfPresence, type BlfNotify, type BlfSubscribeOptions } from './blf-presence.ts';
 import type { CallCenterQueue, QueueStrategy } from './callcenter.ts';
 import type { AppCall, Channel, ChannelSnapshot } from './channel.ts';
 import { snapshotOf } from './channel.ts';
@@ -18,6 +19,7 @@ import { ChannelStateError, NoSuchChannelError, SimulatorTimeoutError } from './
 import { floodEvent } from './flood.ts';
 import { createLoopbackPair, createSipInbound } from './leg-factory.ts';
 import { EventStamper, type SimEvent } from './sim-event.ts';
+import { SipMessaging, type DeliveredMessage } from './sip-messaging.ts';
 import type { SipNetwork } from './sip-network.ts';
 import { SwitchCore } from './switch-core.ts';
 import { eventFrame, serializeJson, serializePlain, type EventFormat } from './wire.ts';
@@ -129,6 +131,8 @@ export class FreeSwitchSimulator {
   readonly commands: ReceivedCommand[] = [];
   private readonly settings: Required<Omit<SimulatorOptions, 'coreUuid' | 'sipNetwork' | 'clusterSipAddress' | 'clusterAcl' | 'clusterContext' | 'queues'>>;
   private readonly queues: Map<string, CallCenterQueue>;
+  private readonly presence = new BlfPresence();
+  private readonly messaging = new SipMessaging();
   private readonly cluster: ClusterProfile;
   private readonly server: Server;
   private readonly connections = new Set<EslConnection>();
@@ -367,6 +371,29 @@ export class FreeSwitchSimulator {
     return channel.uuid;
   }
 
+  /** A phone SUBSCRIBEs to an entity's dialog state (BLF): PRESENCE_PROBE as in capture 10. */
+  subscribeBlf(options: BlfSubscribeOptions): void {
+    this.presence.subscribe(this.core, options);
+  }
+
+  /**
+   * The NOTIFYs the subscriber of `entity` got: the initial empty one (not for `<proto>+` entities),
+   * then one per PRESENCE_IN for it, by the rules of capture 10.
+   */
+  blfNotifies(entity: string): BlfNotify[] {
+    return this.presence.notifies(entity);
+  }
+
+  /** A phone `user@domain` registers on `internal` (so that `chat …|internal/user@domain|…` reaches it). */
+  registerPhone(address: string): void {
+    this.messaging.register(this.core, address);
+  }
+
+  /** The SIP MESSAGEs phones received (`api chat`, SEND_MESSAGE), in order. */
+  messages(): DeliveredMessage[] {
+    return this.messaging.messages();
+  }
+
   /** A channel of the current process, live or ended. */
   channel(uuid: string): ChannelSnapshot | undefined {
     const channel = this.core.findAny(uuid);
@@ -417,6 +444,8 @@ export class FreeSwitchSimulator {
       stamper,
       publish: (event) => {
         this.publish(event);
+        this.presence.observe(event);
+        this.messaging.observe(event);
         this.notifyChange();
       },
       parkTickMs: this.settings.parkTickMs,
@@ -425,6 +454,7 @@ export class FreeSwitchSimulator {
       directory: new Directory(this.settings.directory),
       cluster: this.cluster,
       queues: this.queues,
+      messaging: this.messaging,
     });
     return [core, stamper];
   }

@@ -22,6 +22,7 @@ import type { ClusterProfile } from './cluster-profile.ts';
 import { expandVariables, routeCall, type Dialplan } from './dialplan.ts';
 import type { Directory } from './directory.ts';
 import { q850Of } from './hangup-causes.ts';
+import type { SipMessaging } from './sip-messaging.ts';
 import { nowMicros, type CallingSite, type EventStamper, type SimEvent } from './sim-event.ts';
 import type { Header } from './wire.ts';
 
@@ -39,6 +40,8 @@ export interface CoreOptions {
   readonly cluster: ClusterProfile;
   /** mod_callcenter's queues by name (configuration; it outlives a restart). */
   readonly queues: ReadonlyMap<string, CallCenterQueue>;
+  /** Registrations and delivered MESSAGEs (`api chat`). */
+  readonly messaging: SipMessaging;
 }
 
 // Where FreeSWITCH fires each channel event (Event-Calling-*), as seen in the captures.

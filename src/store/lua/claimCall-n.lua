@@ -10,7 +10,7 @@
   ARGV[4] now (ms)   ARGV[5] claim lifetime (ms)   ARGV[6] call ttl (s)
   ARGV[7] live nodes, space-separated: a candidate ringing on any other node is taken offline, not offered
 
-  Returns nil when nothing is pickable, else { call uuid, node, callerNumber, callerName, startedAt, groups }.
+  Returns nil when nothing is pickable, else { call uuid, node, callerNumber, callerName, startedAt, groups, kind }.
 ]]
 --@include callIndex
 
@@ -56,10 +56,10 @@ for _ = 1, 64 do
     redis.call('HSET', callKey, 'state', 'claimed', 'claimedBy', picker, 'updatedAt', now)
     redis.call('ZADD', claimsKey, now + claimMs, candidate)
     redis.call('PEXPIRE', claimsKey, claimMs + ttl * 1000)
-    local call = redis.call('HMGET', callKey, 'node', 'callerNumber', 'callerName', 'startedAt', 'groups')
+    local call = redis.call('HMGET', callKey, 'node', 'callerNumber', 'callerName', 'startedAt', 'groups', 'kind')
     if #KEYS > 2 then redis.call('DEL', index) end
     flushBlf(base, ttl)
-    return { candidate, call[1], call[2], call[3], call[4], call[5] }
+    return { candidate, call[1], call[2], call[3], call[4], call[5], call[6] or 'user' }
   end
 end
 if #KEYS > 2 then redis.call('DEL', index) end

@@ -8,6 +8,7 @@
   KEYS[2] domain base    fsp:{d}:   (index, user and tombstone keys are built from it: same slot)
   ARGV[1] leg uuid   ARGV[2] extension   ARGV[3] call uuid   ARGV[4] node
   ARGV[5] caller number   ARGV[6] caller name   ARGV[7] now (ms)   ARGV[8] call ttl (s)
+  ARGV[9] queue the call rings through ('' = none)   ARGV[10] call kind: user | callcenter
 
   Returns { code, groups }: 1 = leg added, 0 = already known, -1 = leg or call already ended.
 ]]
@@ -34,7 +35,9 @@ end
 
 if redis.call('EXISTS', callKey) == 0 then
   redis.call('HSET', callKey, 'node', ARGV[4], 'startedAt', ARGV[7], 'callerNumber', ARGV[5],
-    'callerName', ARGV[6], 'state', 'ringing', 'groups', '')
+    'callerName', ARGV[6], 'state', 'ringing', 'groups', '', 'queue', ARGV[9], 'kind', ARGV[10])
+elseif ARGV[9] ~= '' and (redis.call('HGET', callKey, 'queue') or '') == '' then
+  redis.call('HSET', callKey, 'queue', ARGV[9])
 end
 redis.call('HSET', legsKey, legUuid, extension)
 redis.call('HSET', callKey, 'updatedAt', ARGV[7])

@@ -59,7 +59,8 @@ end
 
 -- Takes the call out of every index it may be in (its recorded groups, ACL groups and its legs' extensions).
 local function unindexCall(base, callKey, callUuid)
-  local recorded = redis.call('HMGET', callKey, 'groups', 'aclGroups')
+  local recorded = redis.call('HMGET', callKey, 'groups', 'aclGroups', 'queue')
+  if recorded[3] and recorded[3] ~= '' then redis.call('ZREM', base .. 'queue:' .. recorded[3], callUuid) end
   for _, group in ipairs(splitGroups(recorded[1])) do
     redis.call('ZREM', base .. 'group:' .. group, callUuid)
     touchedGroups[group] = true
@@ -85,6 +86,8 @@ local function reindexCall(base, callKey, callUuid, ttl)
       indexes[#indexes + 1] = base .. 'group:' .. group
       touchedGroups[group] = true
     end
+    local queue = redis.call('HGET', callKey, 'queue')
+    if queue and queue ~= '' then indexes[#indexes + 1] = base .. 'queue:' .. queue end
     for _, group in ipairs(aclGroups) do indexes[#indexes + 1] = base .. 'acl:' .. group end
     for _, ext in ipairs(redis.call('HVALS', callKey .. ':legs')) do indexes[#indexes + 1] = base .. 'ext:' .. ext end
     for _, index in ipairs(indexes) do
