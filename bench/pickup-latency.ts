@@ -1,14 +1,19 @@
+import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { loadConfig } from '../src/config/config.ts';
 import { startController, type RunningController } from '../src/controller.ts';
 import { EMPTY_PREFERENCES } from '../src/domain/preferences.ts';
+import { CallStore } from '../src/store/call-store.ts';
 import { Keys } from '../src/store/keys.ts';
 import { PreferenceStore } from '../src/store/preference-store.ts';
 import { FreeSwitchSimulator, SipNetwork } from '../test/simulator/index.ts';
 
 export interface LatencyResult {
+  /** Calls in the group's index when the pickups start. */
   readonly ringingCalls: number;
+  /** Of those, calls that really ring on the simulator (the oldest ones: the pickups take them). */
+  readonly realCalls: number;
   readonly pickups: number;
   readonly placeCallsSeconds: number;
   /** CHANNEL_PARK seen by the picker's controller → intercept (same node) or hand-off bridge (cross-node) written. */
@@ -56,7 +61,10 @@ class PickupLog {
 }
 
 /**
- * Rings `ringingCalls` calls in group "sales", then has user 100 pick up `pickups` of them one by one.
+ * Puts `ringingCalls` calls in group "sales", then has user 100 pick up `pickups` of them one by one (strategy
+ * oldest). The simulator's ringing callers each poll like switch_ivr_originate does, so it cannot keep 10,000 of
+ * them ringing on 2 cores: the `pickups` oldest calls really ring on the simulator, the younger rest are put into
+ * Redis by the same ringLeg script the tracker runs (a live node's calls), so every claim searches the full index.
  * `crossNode`: the calls ring on a second node and every pickup is a hand-off (two simulators on one SIP
  * network, one controller each); otherwise picker and calls share one node.
  */
@@ -72,7 +80,7 @@ export async function measurePickupLatency(redisUrl: string, ringingCalls: numbe
   try {
     for (const [i, sim] of sims.entries()) {
       const port = await sim.listen(0);
-      const env = { FSP_REDIS_URL: redisUrl, FSP_REDIS_KEY_PREFIX: prefix, FSP_ESL_PORT: String(port), FSP_NODE_NAME: nodeNames[i] as string, FSP_NODE_SIP_ADDRESS: `${acl[i]}:5090`, FSP_LOG_LEVEL: 'info' };
+      const env = { FSP_REDIS_URL: redisUrl, FSP_REDIS_KEY_PREFIX: prefix, FSP_ESL_PORT: String(port), FSP_NODE_NAME: nodeNames[i] as string, FSP_NODE_SIP_ADDRESS: `${acl[i]}:5090`, FSP_LOG_LEVEL: 'info', FSP_CLAIM_STRATEGY: 'oldest' };
       const controller = startController(loadConfig(env), pino({ level: 'info' }, (logs[i] as PickupLog).sink));
       controllers.push(controller);
       await new Promise<void>((resolve) => controller.nodes[0]?.esl.onReady(() => resolve()));
@@ -86,10 +94,20 @@ export async function measurePickupLatency(redisUrl: string, ringingCalls: numbe
       { user: { extension: '200', domain }, preferences: { ...EMPTY_PREFERENCES, callGroups: ['sales'] } },
     ]);
     const placingStarted = performance.now();
-    for (let placed = 0; placed < ringingCalls; placed += 50) {
-      await Promise.all(Array.from({ length: Math.min(50, ringingCalls - placed) }, () => callSim.placeCall({ domain, targets: ['200'] })));
+    const realCalls = Math.min(pickups, ringingCalls);
+    for (let placed = 0; placed < realCalls; placed += 50) {
+      await Promise.all(Array.from({ length: Math.min(50, realCalls - placed) }, () => callSim.placeCall({ domain, targets: ['200'] })));
     }
-    while ((await redis.zcard(keys.groupIndex(domain, 'sales'))) < ringingCalls) await new Promise((resolve) => setTimeout(resolve, 20));
+    while ((await redis.zcard(keys.groupIndex(domain, 'sales'))) < realCalls) await new Promise((resolve) => setTimeout(resolve, 20));
+    const seeded = new CallStore(redis, keys);
+    const callNode = nodeNames[nodeNames.length - 1] as string;
+    for (let added = realCalls; added < ringingCalls; added += 500) {
+      await Promise.all(
+        Array.from({ length: Math.min(500, ringingCalls - added) }, () =>
+          seeded.addRingingLeg({ legUuid: randomUUID(), callUuid: randomUUID(), extension: '200', domain, node: callNode, callerNumber: '1', callerName: 'seeded' }),
+        ),
+      );
+    }
     // Heartbeats announced (the hand-off needs the call node's SIP address and liveness).
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     const placeCallsSeconds = (performance.now() - placingStarted) / 1000;
@@ -103,7 +121,7 @@ export async function measurePickupLatency(redisUrl: string, ringingCalls: numbe
       endToEnd.push(performance.now() - startedAt);
       await pickerSim.hangup(picker);
     }
-    return { ringingCalls, pickups, placeCallsSeconds, decision: percentiles(pickerLog.decisions), endToEnd: percentiles(endToEnd) };
+    return { ringingCalls, realCalls, pickups, placeCallsSeconds, decision: percentiles(pickerLog.decisions), endToEnd: percentiles(endToEnd) };
   } finally {
     await Promise.all(controllers.map((controller) => controller.stop()));
     await Promise.all(sims.map((sim) => sim.close()));

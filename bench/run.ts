@@ -15,7 +15,7 @@ import { type LatencyResult, measurePickupLatency } from './pickup-latency.ts';
 
 const events = Number(process.env.BENCH_EVENTS ?? 20_000);
 const ringing = Number(process.env.BENCH_RINGING ?? 10_000);
-const pickups = Number(process.env.BENCH_PICKUPS ?? 1_000);
+const pickups = Number(process.env.BENCH_PICKUPS ?? 300);
 const claimCalls = Number(process.env.BENCH_CLAIMS ?? 20_000);
 
 const redis = await startRedisServer();
@@ -30,12 +30,12 @@ try {
 
   const ms = (v: number): string => `${v.toFixed(2)} ms`;
   const report = (title: string, result: LatencyResult): void => {
-    process.stdout.write(`${title}: ${result.ringingCalls} calls ringing in one group, ${result.pickups} pickups one after the other (placing took ${result.placeCallsSeconds.toFixed(1)} s)\n`);
+    process.stdout.write(`${title}: ${result.ringingCalls} calls in one group (${result.realCalls} ringing on the simulator, the rest put in by the ringLeg script), ${result.pickups} pickups one after the other\n`);
     process.stdout.write(`  decision (CHANNEL_PARK seen → intercept/hand-off written): p50 ${ms(result.decision.p50)}  p99 ${ms(result.decision.p99)}  max ${ms(result.decision.max)}\n`);
     process.stdout.write(`  whole pickup on the simulator (dial → picked):            p50 ${ms(result.endToEnd.p50)}  p99 ${ms(result.endToEnd.p99)}  max ${ms(result.endToEnd.max)}\n\n`);
   };
   report('same-node pickup', await measurePickupLatency(redis.url, ringing, pickups));
-  report('cross-node pickup', await measurePickupLatency(redis.url, ringing, Math.min(pickups, 300), true));
+  report('cross-node pickup', await measurePickupLatency(redis.url, ringing, pickups, true));
 
   process.stdout.write(`claim throughput: ${claimCalls} ringing calls in one group, 8 concurrent claimers until all are claimed\n`);
   const single = await measureClaimThroughput(async () => connected(createRedis({ kind: 'single', url: redis.url })), claimCalls, 8);

@@ -26,7 +26,7 @@ export interface HandoffSettings {
 export const DEFAULT_HANDOFF_SETTINGS: HandoffSettings = Object.freeze({
   sipProfile: 'cluster',
   tokenTtlMs: 10_000,
-  answerTimeoutMs: 4_000,
+  answerTimeoutMs: 6_000,
   interceptTimeoutMs: 3_000,
   bridgeTimeoutMs: 2_000,
 });

@@ -69,7 +69,8 @@ export class PickupNotifier {
     const from = `${this.settings.prefix}${group}@${call.domain}`;
     let sent = 0;
     for (const { extension } of users) {
-      if (await this.chat(`sip|${from}|${this.settings.chatProfile}/${extension}@${call.domain}|${text}`)) sent++;
+      // The fifth field: text/plain (the chat API's default is text/html, which some phones do not show).
+      if (await this.chat(`sip|${from}|${this.settings.chatProfile}/${extension}@${call.domain}|${text}|text/plain`)) sent++;
     }
     this.log.info({ callUuid: call.callUuid, domain: call.domain, group, users: users.length, sent }, 'pickup notice sent');
   }

@@ -3,15 +3,18 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
+import { parseIdField } from '../../src/domain/ids.ts';
+import { parseUserRef, validateDomain } from '../../src/domain/users.ts';
 
 const confDir = fileURLToPath(new URL('../../freeswitch-conf/', import.meta.url));
 
 /** Elements that may repeat, always read as arrays so that one and many look the same. */
-const repeatable = new Set(['extension', 'condition', 'action', 'anti-action', 'list', 'node', 'param', 'variable']);
+const repeatable = new Set(['extension', 'condition', 'action', 'anti-action', 'list', 'node', 'param', 'variable', 'queue', 'agent', 'tier']);
 const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '',
-  isArray: (name) => repeatable.has(name),
+  // Attributes stay plain strings (a tier's queue="..." is no <queue> element).
+  isArray: (name, _path, _isLeaf, isAttribute) => !isAttribute && repeatable.has(name),
 });
 
 interface Action { application: string; data?: string }
@@ -22,6 +25,15 @@ interface NameValue { name: string; value: string }
 interface AclNode { type: string; cidr?: string; domain?: string }
 interface AclList { name: string; default: string; node?: AclNode[] }
 interface DirectoryUser { id: string; params: { param: NameValue[] }; variables: { variable: NameValue[] } }
+interface CallcenterQueue { name: string; param: NameValue[] }
+interface CallcenterAgent { name: string; type: string; contact: string; status: string }
+interface CallcenterTier { agent: string; queue: string }
+interface CallcenterConfig {
+  name: string;
+  queues: { queue: CallcenterQueue[] };
+  agents: { agent: CallcenterAgent[] };
+  tiers: { tier: CallcenterTier[] };
+}
 
 function read(path: string): string {
   return readFileSync(join(confDir, path), 'utf8');
@@ -86,8 +98,12 @@ describe('freeswitch-conf XML files', () => {
   it('include every file the README tells users to copy', () => {
     expect(files).toEqual(expect.arrayContaining([
       'autoload_configs/acl.conf.xml',
+      'autoload_configs/callcenter.conf.xml',
       'autoload_configs/event_socket.conf.xml',
       'dialplan/default/00_fs_pickup.xml',
+      'dialplan/default/10_fs_pickup_example_users.xml',
+      'dialplan/default/20_fs_pickup_ring_group_example.xml',
+      'dialplan/default/21_fs_pickup_queue_example.xml',
       'dialplan/fs_pickup_cluster.xml',
       'directory/default/100.xml',
       'directory/default/200.xml',
@@ -169,12 +185,7 @@ describe('pickup extension: actions', () => {
   });
 
   it('never copy the dialled string into action data', () => {
-    const all = pickupConditions().flatMap((condition) => [...(condition.action ?? []), ...(condition['anti-action'] ?? [])]);
-    expect(all.length).toBeGreaterThan(0);
-    for (const { data = '' } of all) {
-      expect(data).not.toMatch(/\$\d/);
-      expect(data).not.toContain('${destination_number}');
-    }
+    expectNoDialledText(pickupConditions().flatMap((condition) => [...(condition.action ?? []), ...(condition['anti-action'] ?? [])]));
   });
 });
 
@@ -354,5 +365,143 @@ describe('example directory users', () => {
 
   it.each(['100', '200', '201'])('user %s carries no call or pickup groups (they live in Redis)', (id) => {
     expect(read(`directory/default/${id}.xml`)).not.toMatch(/name="[a-z_]*(call|pickup)_?groups?"/i);
+  });
+});
+
+/** A queue id as users dial it after 88cg_: exactly one id that pickupctl accepts for --pickup-queues. */
+function expectQueueId(id: string | undefined): void {
+  expect(id).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
+  const parsed = parseIdField(id ?? '', 'pickup-queue');
+  expect(parsed.ok && parsed.ids).toEqual([id]);
+}
+
+/** The one condition of the one extension of an example dialplan file. */
+function exampleCondition(file: string): Condition {
+  const extensions = parse<{ include: { extension: Extension[] } }>(file).include.extension;
+  expect(extensions).toHaveLength(1);
+  const conditions = extensions[0]?.condition ?? [];
+  expect(conditions).toHaveLength(1);
+  return conditions[0] as Condition;
+}
+
+/** Checks that the example's extension takes `destination` and not its neighbours, which stay free for other extensions. */
+function expectReachedBy(file: string, destination: string): void {
+  const { field, expression = '' } = exampleCondition(file);
+  expect(field).toBe('destination_number');
+  for (const regex of matchers(expression)) {
+    expect(regex.test(destination)).toBe(true);
+    for (const other of [`${destination}0`, `0${destination}`, `88${destination}`, '']) expect(regex.test(other), other).toBe(false);
+  }
+}
+
+/** The actions of an example dialplan file's one condition. */
+function exampleActions(file: string): Action[] {
+  return exampleCondition(file).action ?? [];
+}
+
+/** Action data never takes text from the dialled string: no captures ($1…), no ${destination_number}. */
+function expectNoDialledText(actions: Action[]): void {
+  expect(actions.length).toBeGreaterThan(0);
+  for (const { data = '' } of actions) {
+    expect(data).not.toMatch(/\$\d/);
+    expect(data).not.toContain('${destination_number}');
+  }
+}
+
+describe('ring group example (queue pickup of a tagged bridge)', () => {
+  const file = 'dialplan/default/20_fs_pickup_ring_group_example.xml';
+  const actions = (): Action[] => exampleActions(file);
+  const bridges = (): Action[] => actions().filter((action) => action.application === 'bridge');
+
+  it('is reached by 7000 only', () => {
+    expectReachedBy(file, '7000');
+  });
+
+  it('bridges once, after hangup_after_bridge=true', () => {
+    expect(bridges()).toHaveLength(1);
+    const setAt = actions().findIndex((action) => action.application === 'set' && action.data === 'hangup_after_bridge=true');
+    expect(setAt).toBeGreaterThanOrEqual(0);
+    expect(setAt).toBeLessThan(actions().findIndex((action) => action.application === 'bridge'));
+  });
+
+  it('tags every leg with fs_pickup_queue=<a valid queue id>, in the {…} that applies to all legs', () => {
+    const data = bridges()[0]?.data ?? '';
+    const tag = /^\{([^}]*)\}/.exec(data)?.[1] ?? '';
+    const queues = tag.split(',').filter((pair) => pair.startsWith('fs_pickup_queue=')).map((pair) => pair.slice('fs_pickup_queue='.length));
+    expect(queues).toHaveLength(1);
+    expectQueueId(queues[0]);
+    expect(data.slice(tag.length + 2)).not.toContain('fs_pickup_queue');
+  });
+
+  it('rings only directory users (user/<ext>@${domain_name}), which the controller tracks', () => {
+    const legs = (bridges()[0]?.data ?? '').replace(/^\{[^}]*\}/, '').split(',');
+    expect(legs.length).toBeGreaterThan(1);
+    for (const leg of legs) expect(leg).toMatch(/^user\/[0-9]+@\$\{domain_name\}$/);
+  });
+
+  it('copies nothing from the dialled string into action data', () => {
+    expectNoDialledText(actions());
+  });
+});
+
+describe('mod_callcenter example', () => {
+  const config = parse<{ configuration: CallcenterConfig }>('autoload_configs/callcenter.conf.xml').configuration;
+  const queues = config.queues.queue;
+  const agents = config.agents.agent;
+  const tiers = config.tiers.tier;
+
+  /** `<user>@<domain>` split at its only "@". */
+  function split(name: string): { user: string; domain: string } {
+    const parts = name.split('@');
+    expect(parts, name).toHaveLength(2);
+    return { user: parts[0] ?? '', domain: parts[1] ?? '' };
+  }
+
+  it("is mod_callcenter's one configuration, with at least one queue", () => {
+    expect(config.name).toBe('callcenter.conf');
+    expect(queues.length).toBeGreaterThan(0);
+  });
+
+  it.each(queues.map((queue) => [queue.name]))('queue %s is named <queue id>@<domain>', (name) => {
+    const { user: id, domain } = split(name);
+    expectQueueId(id);
+    expect(validateDomain(domain)).toBeUndefined();
+  });
+
+  it('has a ring-all queue (the strategy the vendor cannot pick up from)', () => {
+    expect(queues.some((queue) => valueOf(queue.param, 'strategy') === 'ring-all')).toBe(true);
+  });
+
+  it.each(agents.map((agent) => [agent.name, agent]))('agent %s rings user/<its extension>@<its domain>, an example user', (name, agent) => {
+    const ref = parseUserRef(name);
+    expect(ref.ok).toBe(true);
+    if (!ref.ok) return;
+    expect(agent.contact).toMatch(new RegExp(`^(\\[[^\\]]*\\])?user/${ref.user.extension}@${ref.user.domain.replaceAll('.', '\\.')}$`));
+    expect(xmlFilesUnder(confDir)).toContain(`directory/default/${ref.user.extension}.xml`);
+    expect(agent.status).toBe('Available');
+  });
+
+  it("keeps every queue's agents and the queue in one domain, and every tier names a defined agent and queue", () => {
+    expect(tiers.length).toBeGreaterThan(0);
+    const queueNames = new Set(queues.map((queue) => queue.name));
+    const agentNames = new Set(agents.map((agent) => agent.name));
+    for (const tier of tiers) {
+      expect(queueNames).toContain(tier.queue);
+      expect(agentNames).toContain(tier.agent);
+      expect(split(tier.agent).domain).toBe(split(tier.queue).domain);
+    }
+  });
+
+  it('is entered through the queue example (7001), which names a defined queue by its id', () => {
+    const file = 'dialplan/default/21_fs_pickup_queue_example.xml';
+    expectReachedBy(file, '7001');
+    const actions = exampleActions(file);
+    expectNoDialledText(actions);
+    const entries = actions.filter((action) => action.application === 'callcenter');
+    expect(entries).toHaveLength(1);
+    const [id, domain] = (entries[0]?.data ?? '').split('@');
+    expect(domain).toBe('${domain_name}');
+    expect(queues.map((queue) => split(queue.name).user)).toContain(id);
+    expect(actions).toContainEqual({ application: 'set', data: 'hangup_after_bridge=true' });
   });
 });
