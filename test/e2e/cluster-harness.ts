@@ -41,7 +41,14 @@ export const CLUSTER_IPS = ['10.0.0.1', '10.0.0.2', '10.0.0.3'];
 
 /** Starts `nodeCount` simulators on one SipNetwork and `controllersPerNode` controller processes each. */
 export async function startClusterBed(
-  options: { nodeCount?: number; controllersPerNode?: number; env?: Record<string, string>; redisCluster?: ReadonlyArray<{ host: string; port: number }> } = {},
+  options: {
+    nodeCount?: number;
+    controllersPerNode?: number;
+    env?: Record<string, string>;
+    redisCluster?: ReadonlyArray<{ host: string; port: number }>;
+    /** What a node's controllers announce as its cluster SIP address, when it should differ from where it listens. */
+    announcedSipAddress?: Record<number, string>;
+  } = {},
 ): Promise<ClusterBed> {
   const network = new SipNetwork();
   const prefix = `t${randomUUID().slice(0, 8)}`;
@@ -64,7 +71,7 @@ export async function startClusterBed(
       FSP_ESL_PORT: String(port),
       FSP_ESL_PASSWORD: 'ClueCon',
       FSP_NODE_NAME: name,
-      FSP_NODE_SIP_ADDRESS: sipAddress,
+      FSP_NODE_SIP_ADDRESS: options.announcedSipAddress?.[i] ?? sipAddress,
       ...options.env,
     };
     nodes.push({ name, sim, sipAddress, env, controllers: [] });
