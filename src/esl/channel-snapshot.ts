@@ -1,19 +1,9 @@
-import type { CallKind } from './channel-facts.ts';
-import { RING_GROUP_QUEUE_VARIABLE } from './channel-facts.ts';
+import { type ChannelFact, RING_GROUP_QUEUE_VARIABLE } from './channel-facts.ts';
 import type { EslClient } from './client.ts';
 import { isChannelUuid } from './safe-args.ts';
 
-/** A leg the switch reports as ringing a directory user (or a queue agent) right now. */
-export interface LiveRingingLeg {
-  readonly legUuid: string;
-  readonly callUuid: string;
-  readonly extension: string;
-  readonly domain: string;
-  readonly queue: string | undefined;
-  readonly callKind: CallKind;
-  readonly callerNumber: string;
-  readonly callerName: string;
-}
+/** A leg the switch reports as ringing a directory user (or a queue agent) right now: a ringing fact, minus the event. */
+export type LiveRingingLeg = Omit<Extract<ChannelFact, { kind: 'leg-ringing' }>, 'kind' | 'sequence'>;
 
 interface ChannelRow {
   readonly uuid?: string;

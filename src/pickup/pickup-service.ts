@@ -138,7 +138,9 @@ export class PickupService {
       log.info({ target, denial: plan.denial }, 'pickup refused: not permitted');
       return this.fail(pickerUuid, 'not-permitted', 0, log);
     }
-    const searchLog = log.child(describeSearch(plan.search));
+    const index = candidateIndexOf(plan.search);
+    // The index names what is searched: { group }, { extension }, { aclGroups } or { queue }.
+    const searchLog = log.child({ ...index });
     if (plan.search.kind === 'extension') {
       // Directed pickup: the rule is about the user whose phone rings, so their preferences decide.
       const permission = mayPickUpExtension(preferences, await this.stores.preferences.get({ extension: plan.search.extension, domain: picker.domain }));
@@ -147,7 +149,6 @@ export class PickupService {
         return this.fail(pickerUuid, 'not-permitted', 0, searchLog);
       }
     }
-    const index = candidateIndexOf(plan.search);
     searchLog.info('pickup requested');
     for (let attempt = 1; attempt <= this.settings.maxAttempts; attempt++) {
       const liveNodes = await this.stores.registry.liveNodes();
@@ -226,20 +227,6 @@ export class PickupService {
 
 /** The store index a permitted search claims from. */
 function candidateIndexOf(search: PickupSearch): CandidateIndex {
-  switch (search.kind) {
-    case 'group':
-      return { group: search.group };
-    case 'extension':
-      return { extension: search.extension };
-    case 'acl-groups':
-      return { aclGroups: search.aclGroups };
-    case 'queue':
-      return { queue: search.queueId };
-  }
-}
-
-/** Log fields naming what a pickup searches. */
-function describeSearch(search: PickupSearch): Record<string, unknown> {
   switch (search.kind) {
     case 'group':
       return { group: search.group };

@@ -7,25 +7,22 @@
 -- What the users the call rings make it pickable by: the union of their call groups, and for legacy users
 -- (no call or pickup group) the union of their ACL groups (legacy group pickup, 88 alone). Order of first appearance.
 local function groupsOfLegs(base, legsKey)
-  local seen, groups, seenAcl, aclGroups = {}, {}, {}, {}
-  for _, ext in ipairs(redis.call('HVALS', legsKey)) do
-    local user = redis.call('HMGET', base .. 'user:' .. ext, 'callGroups', 'pickupGroups', 'aclGroups')
-    local callGroups, pickupGroups, acl = user[1] or '', user[2] or '', user[3] or ''
-    for group in string.gmatch(callGroups, '[^,]+') do
-      if not seen[group] then
-        seen[group] = true
-        groups[#groups + 1] = group
-      end
-    end
-    if callGroups == '' and pickupGroups == '' then
-      for group in string.gmatch(acl, '[^,]+') do
-        if not seenAcl[group] then
-          seenAcl[group] = true
-          aclGroups[#aclGroups + 1] = group
-        end
+  local groups, aclGroups = { seen = {} }, { seen = {} }
+  local function addAll(list, field)
+    for group in string.gmatch(field, '[^,]+') do
+      if not list.seen[group] then
+        list.seen[group] = true
+        list[#list + 1] = group
       end
     end
   end
+  for _, ext in ipairs(redis.call('HVALS', legsKey)) do
+    local user = redis.call('HMGET', base .. 'user:' .. ext, 'callGroups', 'pickupGroups', 'aclGroups')
+    local callGroups, pickupGroups = user[1] or '', user[2] or ''
+    addAll(groups, callGroups)
+    if callGroups == '' and pickupGroups == '' then addAll(aclGroups, user[3] or '') end
+  end
+  groups.seen, aclGroups.seen = nil, nil
   return groups, aclGroups
 end
 
