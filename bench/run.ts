@@ -21,7 +21,7 @@ const claimCalls = Number(process.env.BENCH_CLAIMS ?? 20_000);
 const redis = await startRedisServer();
 try {
   process.stdout.write(`fs-pickup bench — ${new Date().toISOString()}, node ${process.version}\n\n`);
-  process.stdout.write(`ingest: ${events} CHANNEL_PROGRESS events of ~6.4 KB (json), simulator in its own process\n`);
+  process.stdout.write(`ingest: ${events} CHANNEL_PROGRESS events (json, 6 KB: the ringing-leg event of capture 14, each a new call), simulator in its own process\n`);
   const ingest = await measureIngest(redis.url, events);
   process.stdout.write(`  controller (ESL client + tracker + Redis mirroring): ${ingest.controllerPerSecond} events/s\n`);
   process.stdout.write(`  our ESL client alone (framing + decoding):           ${ingest.parseOnlyPerSecond} events/s\n`);
