@@ -6,6 +6,7 @@ import { parseUserRef, validateDomain, type UserRef } from '../domain/users.ts';
 import { Keys } from '../store/keys.ts';
 import { groupNameViolation } from '../domain/groups.ts';
 import { GroupSettingsStore } from '../store/group-settings-store.ts';
+import { NodeRegistry } from '../store/node-registry.ts';
 import { PreferenceStore } from '../store/preference-store.ts';
 import { createRedis } from '../store/redis-connection.ts';
 import { parseImportFile, type RawPreferenceChange, validateChanges } from './preference-changes.ts';
@@ -27,6 +28,7 @@ usage:
                                          unanswered, users who may pick it up get a SIP MESSAGE (off by default)
   pickupctl show <ext@domain>...         show users' groups and behaviour
   pickupctl list <domain>                list every configured user of a domain
+  pickupctl nodes                        list the FreeSWITCH nodes the controllers serve, and which are up
 options: --json (machine-readable output), --help
 exit codes: 0 done, 1 invalid input (nothing written), 2 usage, 3 Redis unavailable`;
 
@@ -151,6 +153,12 @@ export async function runCli(argv: readonly string[], env: Readonly<Record<strin
         }
         await new GroupSettingsStore(redis, new Keys(config.keyPrefix)).set(domain, group, { notifyAfterSeconds: seconds });
         io.out(json ? JSON.stringify({ group, domain, notifyAfterSeconds: seconds ?? null }) : `${group}@${domain}\tpickup notices ${seconds === undefined ? 'off' : `after ${seconds} s`}`);
+        return EXIT.ok;
+      }
+      case 'nodes': {
+        const nodes = await new NodeRegistry(redis, new Keys(config.keyPrefix), 'pickupctl').describeNodes();
+        if (json) io.out(JSON.stringify(nodes));
+        for (const n of json ? [] : nodes) io.out(`${n.node}\t${n.alive ? 'up' : 'DOWN'}\tsip=${n.sipAddress ?? '-'}\tcore=${n.coreUuid ?? '-'}`);
         return EXIT.ok;
       }
       case 'list': {

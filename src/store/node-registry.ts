@@ -71,6 +71,17 @@ export class NodeRegistry {
     return known.filter((node) => !live.has(node)).sort();
   }
 
+  /** Every node ever served, with what its controllers announced and whether one serves it now. */
+  async describeNodes(): Promise<Array<{ node: string; alive: boolean; sipAddress: string | undefined; coreUuid: string | undefined }>> {
+    const [known, live] = await Promise.all([this.redis.smembers(this.keys.nodes()), this.liveNodes()]);
+    return Promise.all(
+      known.sort().map(async (node) => {
+        const [sipAddress, coreUuid] = await this.redis.hmget(this.keys.node(node), 'sipAddress', 'coreUuid');
+        return { node, alive: live.has(node), sipAddress: sipAddress ?? undefined, coreUuid: coreUuid ?? undefined };
+      }),
+    );
+  }
+
   /** The node's cluster SIP address, as its controller announced it. */
   async sipAddressOf(node: string): Promise<string | undefined> {
     return (await this.redis.hget(this.keys.node(node), 'sipAddress')) ?? undefined;

@@ -84,4 +84,16 @@ describe('queue pickup 88cg_<queue> with mod_callcenter (captures 09-09f)', () =
     expect(await outcomeOf(bed, picker)).toMatchObject({ msg: 'call picked up', callUuid: call.aLeg });
     await bed.sim.hangup(picker);
   });
+
+  it('queue calls that started ringing while the controller was down are learnt by the resync (agent legs have no partner)', async () => {
+    const domain = freshDomain();
+    await setUsers(bed, domain, { '100': { pickupQueues: ['support'] } });
+    await bed.controller.stop('SIGKILL');
+    const { memberUuid } = await bed.sim.enqueueMember({ queue: `support@${domain}`, strategy: 'ring-all', agents: [{ name: `300@${domain}`, extension: '300' }, { name: `301@${domain}`, extension: '301' }] });
+    await bed.restartController();
+    expect(Object.keys((await bed.calls.getCall(domain, memberUuid))?.legs ?? {})).toHaveLength(2);
+    const picker = await dial(bed, domain, '100', '88cg_support');
+    expect(await outcomeOf(bed, picker)).toMatchObject({ msg: 'call picked up', callUuid: memberUuid });
+    await bed.sim.hangup(picker);
+  });
 });

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { type CliIo, runCli } from '../../src/admin/cli.ts';
 import { EMPTY_PREFERENCES } from '../../src/domain/preferences.ts';
+import { NodeRegistry } from '../../src/store/node-registry.ts';
 import { PreferenceStore } from '../../src/store/preference-store.ts';
 import { keysUnder, testRedis } from '../helpers/redis-client.ts';
 
@@ -86,6 +87,14 @@ describe('pickupctl against a real Redis', () => {
     expect((await cli(['notify', 'cg_1@pbx.test', '20'])).code).toBe(1);
     expect((await cli(['notify', 'sales@pbx.test', 'off'])).code).toBe(0);
     expect(await redis.exists(keys.groupSettings('pbx.test', 'sales'))).toBe(0);
+  });
+
+  it('lists the nodes the controllers announced and whether they are up', async () => {
+    const registry = new NodeRegistry(redis, keys, 'controller-x');
+    await registry.heartbeat('node-up', { sipAddress: '10.0.0.1:5090', coreUuid: 'core-1' });
+    await registry.heartbeat('node-down', { sipAddress: undefined, coreUuid: 'core-2' });
+    await registry.withdraw('node-down');
+    expect((await cli(['nodes'])).out).toEqual(['node-down\tDOWN\tsip=-\tcore=core-2', 'node-up\tup\tsip=10.0.0.1:5090\tcore=core-1']);
   });
 
   it('answers usage errors with exit code 2 and an unreachable Redis with 3', async () => {
