@@ -62,7 +62,7 @@ export class PickupNotifier {
 
   private async send(call: RingingCallNotice, group: string, ringingSeconds: number): Promise<void> {
     // Answered, picked up or gone meanwhile: no longer offered in the group.
-    if (!(await this.calls.pickableInGroup(call.domain, group)).includes(call.callUuid)) return;
+    if (!(await this.calls.isOffered(call.domain, group, call.callUuid))) return;
     if (!(await this.groups.markNotified(call.domain, call.callUuid, group))) return;
     const text = pickupNoticeText({ callerNumber: call.callerNumber, callerName: call.callerName, group, ringingSeconds, prefix: this.settings.prefix });
     const users = (await this.preferences.list(call.domain)).filter((user) => user.preferences.pickupGroups.includes(group));

@@ -176,6 +176,11 @@ export class CallStore {
     };
   }
 
+  /** Is the call offered under that call group right now (ringing, not claimed, its node live)? */
+  async isOffered(domain: string, group: string, callUuid: string): Promise<boolean> {
+    return (await this.redis.zscore(this.keys.groupIndex(domain, group), callUuid)) !== null;
+  }
+
   /** Uuids of the calls offered under a call group, oldest first. */
   async pickableInGroup(domain: string, group: string): Promise<string[]> {
     return this.redis.zrange(this.keys.groupIndex(domain, group), 0, -1);
