@@ -59,6 +59,8 @@ export interface PickupStores {
 
 /** A request marker outlives any pickup attempt (park_timeout is 8 s in freeswitch-conf). */
 const REQUEST_MARKER_TTL_MS = 60_000;
+/** Where the marker of a request without a usable domain goes (a hash tag of its own; no domain has this name). */
+const UNKNOWN_DOMAIN = '-';
 
 /**
  * Serves pickup requests of one FreeSWITCH node: a phone that dialled the feature code is parked by the
@@ -109,6 +111,16 @@ export class PickupService {
     const seenAt = performance.now();
     const log = this.log.child({ pickerUuid: request.pickerUuid });
     const picker = pickerOf(request);
+    // Taken first, whatever follows: with two controllers on a node exactly one answers, refusals included.
+    try {
+      if (!(await this.stores.calls.takeRequest(picker?.domain ?? UNKNOWN_DOMAIN, request.pickerUuid, this.settings.controllerId, REQUEST_MARKER_TTL_MS))) {
+        log.debug('pickup request already taken by another controller');
+        return { result: 'abandoned', why: 'handled-elsewhere' };
+      }
+    } catch (error) {
+      log.error({ err: error }, 'pickup failed: store unavailable');
+      return this.fail(request.pickerUuid, 'unavailable', 0, log);
+    }
     if (!picker) {
       log.warn({ userName: request.userName?.slice(0, 100), domainName: request.domainName?.slice(0, 100) }, 'pickup refused: caller is not an authenticated directory user');
       return this.fail(request.pickerUuid, 'unauthenticated', 0, log);
@@ -120,10 +132,6 @@ export class PickupService {
       return this.fail(request.pickerUuid, 'invalid-dialled', 0, pickerLog);
     }
     try {
-      if (!(await this.stores.calls.takeRequest(picker.domain, request.pickerUuid, this.settings.controllerId, REQUEST_MARKER_TTL_MS))) {
-        pickerLog.debug('pickup request already taken by another controller');
-        return { result: 'abandoned', why: 'handled-elsewhere' };
-      }
       return await this.serve(request.pickerUuid, picker, parsed.target, pickerLog, seenAt);
     } catch (error) {
       pickerLog.error({ err: error }, 'pickup failed: store or switch unavailable');

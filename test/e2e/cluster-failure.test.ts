@@ -26,6 +26,18 @@ async function salesDomain(): Promise<string> {
 }
 
 describe('failures in a two-node cluster with two controllers per node', () => {
+  it('a refused request is answered by one controller only (one tone, one hangup)', async () => {
+    const [x] = nodes();
+    const domain = await salesDomain();
+    for (const dialled of ['88sales team', '88sales']) {
+      const picker = await dialOn(x, domain, dialled === '88sales' ? '999' : '100', dialled);
+      await pickupOutcome(bed, picker);
+      await x.sim.waitForChannel(picker, (c) => c.hangupCause !== undefined);
+      const sent = x.sim.commands.filter((c) => c.line === `sendmsg ${picker}`).map((c) => c.headers['execute-app-name'] ?? c.headers['call-command']);
+      expect(sent).toEqual(['playback', 'hangup']);
+    }
+  });
+
   it('one controller of a node is killed: the other keeps serving that node', async () => {
     const [x, y] = nodes();
     const domain = await salesDomain();
