@@ -27,15 +27,21 @@ function tokenSentFor(pickerUuid: string): string {
   return token;
 }
 
+/** A "sales" call ringing on node Y, picked up by user 100 on node X. */
+async function pickAcrossNodes() {
+  const [x, y] = nodes();
+  const domain = freshDomain();
+  await setClusterUsers(bed, domain, { '100': { pickupGroups: ['sales'] }, '200': { callGroups: ['sales'] } });
+  const call = await y.sim.placeCall({ domain, targets: ['200'] });
+  await untilRinging(bed, call.bLegs);
+  const picker = await dialOn(x, domain, '100', '88sales');
+  expect(await pickupOutcome(bed, picker)).toMatchObject({ msg: 'call picked up', callUuid: call.aLeg });
+  return { x, y, call, picker };
+}
+
 describe('pickup across nodes (two simulated nodes, one controller each, real Redis)', () => {
   it('a picker on node X gets the call ringing on node Y; Y runs the intercept', async () => {
-    const [x, y] = nodes();
-    const domain = freshDomain();
-    await setClusterUsers(bed, domain, { '100': { pickupGroups: ['sales'] }, '200': { callGroups: ['sales'] } });
-    const call = await y.sim.placeCall({ domain, targets: ['200'] });
-    await untilRinging(bed, call.bLegs);
-    const picker = await dialOn(x, domain, '100', '88sales');
-    expect(await pickupOutcome(bed, picker)).toMatchObject({ msg: 'call picked up', callUuid: call.aLeg });
+    const { x, y, call, picker } = await pickAcrossNodes();
     // On Y: a token leg arrived and the controller of Y ran intercept of the caller's leg on it.
     const intercept = y.sim.commands.find((c) => c.name === 'sendmsg' && headerOf(c, 'execute-app-name') === 'intercept');
     expect(headerOf(intercept ?? ({ headers: {} } as never), 'execute-app-arg')).toBe(call.aLeg);
@@ -45,13 +51,7 @@ describe('pickup across nodes (two simulated nodes, one controller each, real Re
   });
 
   it('the token route refuses a replayed token and a source outside the cluster ACL', async () => {
-    const [x, y] = nodes();
-    const domain = freshDomain();
-    await setClusterUsers(bed, domain, { '100': { pickupGroups: ['sales'] }, '200': { callGroups: ['sales'] } });
-    const call = await y.sim.placeCall({ domain, targets: ['200'] });
-    await untilRinging(bed, call.bLegs);
-    const picker = await dialOn(x, domain, '100', '88sales');
-    expect(await pickupOutcome(bed, picker)).toMatchObject({ msg: 'call picked up' });
+    const { x, y, picker } = await pickAcrossNodes();
     const token = tokenSentFor(picker);
 
     // Replayed from a cluster address: it reaches the dialplan and the controller refuses it.

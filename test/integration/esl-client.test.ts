@@ -30,13 +30,19 @@ function nextReady(esl: EslClient): Promise<void> {
   return new Promise((resolve) => esl.onReady(() => resolve()));
 }
 
+/** A client started and ready (connected, authenticated, subscribed). */
+async function readyClient(port: number, options: Partial<EslClientOptions> = {}): Promise<EslClient> {
+  const esl = client(port, options);
+  const ready = nextReady(esl);
+  esl.start();
+  await ready;
+  return esl;
+}
+
 describe('EslClient against the FreeSWITCH simulator (real TCP)', () => {
   it('subscribes in json to exactly the events asked for, then is ready', async () => {
     const { sim, port } = await simulator();
-    const esl = client(port);
-    const ready = nextReady(esl);
-    esl.start();
-    await ready;
+    const esl = await readyClient(port);
     expect(esl.isReady).toBe(true);
     expect(sim.commands.map((c) => c.line)).toContain('event json CHANNEL_CREATE CHANNEL_EXECUTE_COMPLETE BACKGROUND_JOB HEARTBEAT');
     expect(sim.commands.some((c) => c.line.startsWith('auth '))).toBe(true);
@@ -44,10 +50,7 @@ describe('EslClient against the FreeSWITCH simulator (real TCP)', () => {
 
   it('runs api commands as bgapi with its own Job-UUID and returns the exact output', async () => {
     const { sim, port } = await simulator();
-    const esl = client(port);
-    const ready = nextReady(esl);
-    esl.start();
-    await ready;
+    const esl = await readyClient(port);
     expect(await esl.api('uuid_exists 00000000-0000-0000-0000-000000000000')).toBe('false');
     expect(await esl.api('nosuchcommand foo')).toBe('-ERR nosuchcommand Command not found!\n');
     const bgapi = sim.commands.filter((c) => c.name === 'bgapi');
@@ -57,10 +60,7 @@ describe('EslClient against the FreeSWITCH simulator (real TCP)', () => {
 
   it('matches every reply to its own command under heavy interleaving (sendmsg cannot steal a reply)', async () => {
     const { sim, port } = await simulator();
-    const esl = client(port);
-    const ready = nextReady(esl);
-    esl.start();
-    await ready;
+    const esl = await readyClient(port);
     const picker = await sim.dialPickup({ extension: '100', domain: 'pbx.test', dialled: '88sales', parkTimeoutSec: 30 });
     const results = await Promise.all(
       Array.from({ length: 60 }, (_, i) => {
@@ -76,10 +76,7 @@ describe('EslClient against the FreeSWITCH simulator (real TCP)', () => {
 
   it("resolves an app's completion by the Event-UUID we sent (Application-UUID)", async () => {
     const { sim, port } = await simulator();
-    const esl = client(port);
-    const ready = nextReady(esl);
-    esl.start();
-    await ready;
+    const esl = await readyClient(port);
     const picker = await sim.dialPickup({ extension: '100', domain: 'pbx.test', dialled: '88sales', parkTimeoutSec: 30 });
     const { completed } = await esl.execute(picker, { app: 'set', arg: 'fs_test=1' });
     const event = await completed;
@@ -91,10 +88,7 @@ describe('EslClient against the FreeSWITCH simulator (real TCP)', () => {
 
   it('refuses arguments that would break the command line, before sending anything', async () => {
     const { sim, port } = await simulator();
-    const esl = client(port);
-    const ready = nextReady(esl);
-    esl.start();
-    await ready;
+    const esl = await readyClient(port);
     const sent = sim.commands.length;
     await expect(esl.api('uuid_kill x\n\napi hupall')).rejects.toBeInstanceOf(EslUnsafeArgumentError);
     await expect(esl.execute('abc def', { app: 'hangup' })).rejects.toBeInstanceOf(EslUnsafeArgumentError);
@@ -175,10 +169,7 @@ describe('EslClient against the FreeSWITCH simulator (real TCP)', () => {
     }));
     const address = silentServer.address();
     const port = typeof address === 'object' && address ? address.port : 0;
-    const esl = client(port, { commandTimeoutMs: 150, livenessTimeoutMs: 400 });
-    const ready = nextReady(esl);
-    esl.start();
-    await ready;
+    const esl = await readyClient(port, { commandTimeoutMs: 150, livenessTimeoutMs: 400 });
     await expect(esl.api('version')).rejects.toThrow(/timed out|no reply/);
     const disconnected = await new Promise<string>((resolve) => esl.onDisconnected(resolve));
     expect(disconnected).toMatch(/nothing received/);
