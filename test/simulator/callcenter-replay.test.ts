@@ -59,6 +59,19 @@ async function hangUpPicker(context: ReplayContext, queue: string, picker: strin
   await queueSnapshot(context, queue);
 }
 
+/** The capture lab's steps while agents ring (09, 09b): look the legs up, intercept the member, check the legs ended. */
+async function interceptWhileAgentsRing(context: ReplayContext, queue: string, legs: readonly string[], caller: string, member: string): Promise<void> {
+  await queueSnapshot(context, queue);
+  await context.send('api show channels as json');
+  await each(context, 'uuid_getvar', legs, ' cc_member_session_uuid');
+  const picker = await pickerBridged(context, '400', '86', member);
+  for (const leg of legs) await context.gone(leg);
+  await each(context, 'uuid_exists', legs);
+  await queueSnapshot(context, queue);
+  await each(context, 'uuid_kill', legs, ' PICKED_OFF');
+  await hangUpPicker(context, queue, picker, [caller, member, ...legs]);
+}
+
 const SUPPORT = 'support@default';
 
 const SCENARIOS: Scenario[] = [
@@ -73,15 +86,7 @@ const SCENARIOS: Scenario[] = [
       await queueSnapshot(context, SUPPORT);
       const { caller, member } = await enterQueue(context, '5000');
       const legs = [await agentLeg(context, '302'), await agentLeg(context, '300'), await agentLeg(context, '301')];
-      await queueSnapshot(context, SUPPORT);
-      await context.send('api show channels as json');
-      await each(context, 'uuid_getvar', legs, ' cc_member_session_uuid');
-      const picker = await pickerBridged(context, '400', '86', member);
-      for (const leg of legs) await context.gone(leg);
-      await each(context, 'uuid_exists', legs);
-      await queueSnapshot(context, SUPPORT);
-      await each(context, 'uuid_kill', legs, ' PICKED_OFF');
-      await hangUpPicker(context, SUPPORT, picker, [caller, member, ...legs]);
+      await interceptWhileAgentsRing(context, SUPPORT, legs, caller, member);
     },
   },
   {
@@ -97,15 +102,7 @@ const SCENARIOS: Scenario[] = [
       const { caller, member } = await enterQueue(context, '5001');
       const legs = [await agentLeg(context, '310')];
       legs.push(await agentLeg(context, '311'));
-      await queueSnapshot(context, sales);
-      await context.send('api show channels as json');
-      await each(context, 'uuid_getvar', legs, ' cc_member_session_uuid');
-      const picker = await pickerBridged(context, '400', '86', member);
-      for (const leg of legs) await context.gone(leg);
-      await each(context, 'uuid_exists', legs);
-      await queueSnapshot(context, sales);
-      await each(context, 'uuid_kill', legs, ' PICKED_OFF');
-      await hangUpPicker(context, sales, picker, [caller, member, ...legs]);
+      await interceptWhileAgentsRing(context, sales, legs, caller, member);
     },
   },
   {
