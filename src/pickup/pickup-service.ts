@@ -158,6 +158,18 @@ export class PickupService {
       }
     }
     searchLog.info('pickup requested');
+    // Calls another node could not connect stay claimed until this request ends, so that the next attempt
+    // takes another call instead of the same one; then they are offered again.
+    const heldBack: ClaimedCall[] = [];
+    try {
+      return await this.attempts(pickerUuid, picker, index, searchLog, seenAt, heldBack);
+    } finally {
+      for (const claimed of heldBack) await this.stores.calls.release(claimed.domain, claimed.callUuid, pickerUuid).catch(() => false);
+    }
+  }
+
+  /** Claims and tries candidates until one is picked up or none is left. */
+  private async attempts(pickerUuid: string, picker: UserRef, index: CandidateIndex, searchLog: Logger, seenAt: number, heldBack: ClaimedCall[]): Promise<PickupOutcome> {
     for (let attempt = 1; attempt <= this.settings.maxAttempts; attempt++) {
       const liveNodes = await this.stores.registry.liveNodes();
       const claimed = await this.stores.calls.claim(picker.domain, index, pickerUuid, this.settings.strategy, this.random(), liveNodes);
@@ -169,7 +181,7 @@ export class PickupService {
       // decisionMs: from the request's event to the intercept (or hand-off) being written, which follows at once.
       const decisionMs = Math.round((performance.now() - seenAt) * 1000) / 1000;
       callLog.info({ attempt, callerNumber: claimed.callerNumber, ringingSinceMs: Date.now() - claimed.startedAt, decisionMs }, 'call claimed');
-      const result = claimed.node === this.node ? await this.interceptHere(pickerUuid, claimed, callLog) : await this.sendElsewhere(pickerUuid, claimed, callLog);
+      const result = claimed.node === this.node ? await this.interceptHere(pickerUuid, claimed, callLog) : await this.sendElsewhere(pickerUuid, claimed, callLog, heldBack);
       if (result === 'picked') return { result: 'picked', callUuid: claimed.callUuid, attempts: attempt };
       if (result === 'picker-gone') return { result: 'abandoned', why: 'picker-gone' };
       if (result === 'unavailable') return this.fail(pickerUuid, 'unavailable', attempt, callLog);
@@ -205,16 +217,16 @@ export class PickupService {
     return 'picked';
   }
 
-  /** The call rings on another node: hand the picker over; the claim is released unless it was picked. */
-  private async sendElsewhere(pickerUuid: string, claimed: ClaimedCall, log: Logger): Promise<'picked' | 'refused' | 'picker-gone' | 'unavailable'> {
+  /** The call rings on another node: hand the picker over; unless picked, the claim is held back for release. */
+  private async sendElsewhere(pickerUuid: string, claimed: ClaimedCall, log: Logger, heldBack: ClaimedCall[]): Promise<'picked' | 'refused' | 'picker-gone' | 'unavailable'> {
     const result = await this.handoff.sendPicker(pickerUuid, claimed, log);
     if (result === 'picked') {
       await this.stores.calls.endCall(claimed.domain, claimed.callUuid, claimed.node).catch(() => false);
       log.info({ callerNumber: claimed.callerNumber }, 'call picked up');
       return 'picked';
     }
-    // The call's node dropped the call if it was not pickable; otherwise it is offered again.
-    await this.stores.calls.release(claimed.domain, claimed.callUuid, pickerUuid).catch(() => false);
+    // The call's node dropped the call if it was not pickable; otherwise it is offered again once this request ends.
+    heldBack.push(claimed);
     if (result === 'refused') log.info('the call’s node did not connect the picker; trying the next call');
     return result;
   }

@@ -27,9 +27,10 @@ describe('a failed cross-node hand-off', () => {
     expect(await pickupOutcome(bed, picker)).toMatchObject({ failure: 'nothing-to-pick', cause: 'NO_ROUTE_DESTINATION' });
     expect((await x.sim.waitForChannel(picker, (c) => c.hangupCause !== undefined)).hangupCause).toBe('NO_ROUTE_DESTINATION');
     // … and the call was given back, still offered.
-    expect(await bed.calls.pickableInGroup(domain, 'sales')).toEqual([unreachable.aLeg]);
+    await expect.poll(() => bed.calls.pickableInGroup(domain, 'sales')).toEqual([unreachable.aLeg]);
 
-    // With a local call ringing too, a picker whose first claim is the unreachable call gets the local one.
+    // With a local call ringing too, the picker gets the local one, whichever it claims first: a call another
+    // node could not connect is not claimed twice by one request.
     const local = await x.sim.placeCall({ domain, targets: ['201'] });
     await untilRinging(bed, local.bLegs);
     const second = await dialOn(x, domain, '100', '88sales');
