@@ -193,10 +193,7 @@ export class EslClient {
     const { host, port, password } = this.settings;
     let reason = 'connection closed';
     const handle = openModeslConnection(host, port, password, {
-      onEvent: (event) => {
-        liveness.refresh();
-        this.dispatch(event);
-      },
+      onEvent: (event) => this.dispatch(event),
       onProtocolError: (error) => {
         reason = `protocol error: ${error.message}`;
         this.log.error({ err: error }, 'unparseable data from FreeSWITCH; resetting the connection');

@@ -5,6 +5,9 @@ import type { CallStore } from '../store/call-store.ts';
 import type { GroupSettingsStore } from '../store/group-settings-store.ts';
 import type { PreferenceStore } from '../store/preference-store.ts';
 
+/** How long a group's notice setting is trusted before it is read again (a pickupctl change applies within it). */
+const SETTINGS_CACHE_MS = 5_000;
+
 /** A call that started ringing in some call groups. */
 export interface RingingCallNotice {
   readonly domain: string;
@@ -23,6 +26,8 @@ export interface RingingCallNotice {
  */
 export class PickupNotifier {
   private readonly scheduled = new Set<string>();
+  /** Group settings read in the last few seconds: a new ringing call must not cost a Redis read per group. */
+  private readonly settingsCache = new Map<string, { readAt: number; notifyAfterSeconds: number | undefined }>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly log: Logger;
 
@@ -42,9 +47,9 @@ export class PickupNotifier {
     for (const group of call.groups) {
       const key = `${call.domain} ${call.callUuid} ${group}`;
       if (this.scheduled.has(key)) continue;
+      const notifyAfterSeconds = await this.notifyDelayOf(call.domain, group);
+      if (notifyAfterSeconds === undefined || this.scheduled.has(key)) continue;
       this.scheduled.add(key);
-      const { notifyAfterSeconds } = await this.groups.get(call.domain, group);
-      if (notifyAfterSeconds === undefined) continue;
       const timer = setTimeout(() => {
         this.timers.delete(timer);
         this.scheduled.delete(key);
@@ -53,6 +58,15 @@ export class PickupNotifier {
       timer.unref();
       this.timers.add(timer);
     }
+  }
+
+  private async notifyDelayOf(domain: string, group: string): Promise<number | undefined> {
+    const key = `${domain} ${group}`;
+    const cached = this.settingsCache.get(key);
+    if (cached && Date.now() - cached.readAt < SETTINGS_CACHE_MS) return cached.notifyAfterSeconds;
+    const { notifyAfterSeconds } = await this.groups.get(domain, group);
+    this.settingsCache.set(key, { readAt: Date.now(), notifyAfterSeconds });
+    return notifyAfterSeconds;
   }
 
   stop(): void {

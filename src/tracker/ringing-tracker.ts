@@ -117,7 +117,12 @@ export class RingingTracker {
     if (outcome !== 'added') return;
     if (callGroups.length > 0) {
       const call = { domain: leg.domain, callUuid: leg.callUuid, groups: callGroups, callerNumber: leg.callerNumber, callerName: leg.callerName };
-      for (const listener of this.ringingListeners) await listener(call);
+      // Listeners (pickup notices) must neither slow the mirroring down nor be blamed on it.
+      for (const listener of this.ringingListeners) {
+        Promise.resolve()
+          .then(() => listener(call))
+          .catch((error: unknown) => this.log.warn({ err: error, callUuid: call.callUuid }, 'a ringing-call listener failed'));
+      }
     }
     this.log.info(
       { callUuid: leg.callUuid, legUuid: leg.legUuid, domain: leg.domain, extension: leg.extension, groups: callGroups, queue: leg.queue, callerNumber: leg.callerNumber },
