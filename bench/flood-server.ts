@@ -6,15 +6,14 @@
  * ({cmd:'prepare', count}) and written raw to every subscribed client ({cmd:'flood'}).
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { captureBytes } from '../test/helpers/captures.ts';
 import { FreeSwitchSimulator } from '../test/simulator/index.ts';
 
-const CAPTURE = fileURLToPath(new URL('../../shared/freeswitch-captures/14-park-pickup-sendmsg-intercept.node1.event-json.txt', import.meta.url));
+const CAPTURE = '14-park-pickup-sendmsg-intercept.node1.event-json.txt';
 
 /** The template event: a ringing leg's CHANNEL_PROGRESS, as FreeSWITCH sent it. */
 function templateEvent(): Record<string, string> {
-  const text = readFileSync(CAPTURE, 'utf8');
+  const text = captureBytes(CAPTURE).toString('utf8');
   for (const match of text.matchAll(/Content-Type: text\/event-json\n\n(\{.*?\})(?=Content-)/gs)) {
     const event = JSON.parse(match[1] as string) as Record<string, string>;
     if (event['Event-Name'] === 'CHANNEL_PROGRESS' && event['Call-Direction'] === 'outbound' && event.variable_dialed_user) return event;

@@ -1,19 +1,12 @@
 /**
  * Reads what FreeSWITCH (or our simulator) sent on an event socket: frames split by Content-Length,
  * `text/event-plain` bodies URL-decoded, `text/event-json` bodies parsed. Used to compare the
- * simulator with the real captures in ../shared/freeswitch-captures (beside the repository).
+ * simulator with the real captures in test/fixtures/freeswitch-captures.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { captureBytes, hasCapture } from '../helpers/captures.ts';
 import { CommandReader, type ReceivedCommand } from './command-reader.ts';
 import { FrameSyntaxError } from './errors.ts';
 import { headerOf, parseHeaderBlock, splitFrames, type RawFrame } from './frame-reader.ts';
-
-/** Where the real FreeSWITCH captures live. */
-import { CAPTURES_DIR } from '../helpers/captures.ts';
-
-/** Where the real captures are (../shared beside the repository). */
-export const CAPTURE_DIR = CAPTURES_DIR;
 
 /** One decoded event: headers in wire order (values decoded) and the event's own body, if any. */
 export interface DecodedEvent {
@@ -23,14 +16,9 @@ export interface DecodedEvent {
   get(name: string): string | undefined;
 }
 
-/** The raw bytes of a capture file. */
-export function readCaptureBytes(fileName: string): Buffer {
-  return readFileSync(join(CAPTURE_DIR, fileName));
-}
-
 /** All frames of a capture file; throws if the file does not frame cleanly. */
 export function readCaptureFrames(fileName: string): RawFrame[] {
-  const { frames, leftover } = splitFrames(readCaptureBytes(fileName));
+  const { frames, leftover } = splitFrames(captureBytes(fileName));
   if (leftover !== 0) throw new FrameSyntaxError(`${fileName}: ${leftover} bytes after the last frame`);
   return frames;
 }
@@ -61,13 +49,8 @@ const REPLY_TYPES = new Set(['command/reply', 'api/response']);
  * exactly one command/reply or api/response); an empty list when the capture has no `.sent`.
  */
 export function readCaptureSession(fileName: string): CapturedExchange[] {
-  let sent: Buffer;
-  try {
-    sent = readCaptureBytes(`${fileName}.sent`);
-  } catch {
-    return [];
-  }
-  const commands = new CommandReader(0).push(sent);
+  if (!hasCapture(`${fileName}.sent`)) return [];
+  const commands = new CommandReader(0).push(captureBytes(`${fileName}.sent`));
   const replies = readCaptureFrames(fileName).filter((frame) => REPLY_TYPES.has(headerOf(frame, 'Content-Type') ?? ''));
   return commands.map((command, index) => ({ command, reply: replies[index] }));
 }

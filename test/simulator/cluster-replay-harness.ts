@@ -3,7 +3,7 @@
  * per node on one SipNetwork, each with the capture driver's connections, each node's side compared
  * with that node's capture files (`<stem>.node1.*`, `<stem>.node2.*`).
  */
-import { readCaptureBytes } from './capture-reader.ts';
+import { captureBytes } from '../helpers/captures.ts';
 import type { HeaderCheck } from './leg-sequences.ts';
 import { openNode, recordOfCapture, type NodeSession, type ReplayContext, type ReplayRecord } from './replay-harness.ts';
 import type { SimulatorOptions } from './simulator.ts';
@@ -27,7 +27,7 @@ export interface ClusterScenario {
 
 /** The pickup token of a recorded run 4 scenario. */
 export function recordedToken(stem: string): string {
-  const result = JSON.parse(readCaptureBytes(`${stem}.result.json`).toString('utf8')) as { token?: unknown };
+  const result = JSON.parse(captureBytes(`${stem}.result.json`).toString('utf8')) as { token?: unknown };
   if (typeof result.token !== 'string') throw new Error(`${stem}.result.json has no token`);
   return result.token;
 }

@@ -3,15 +3,15 @@
  * frame reader is indifferent to how the stream is chunked, and a strict Content-Length client never
  * desyncs on a long stream of events with hostile dialled strings and multibyte caller names.
  */
-import { readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CAPTURE_DIR, decodeEventFrame, readCaptureBytes, readCaptureFrames, urlDecode } from './capture-reader.ts';
+import { captureBytes, captureNames } from '../helpers/captures.ts';
+import { decodeEventFrame, readCaptureFrames, urlDecode } from './capture-reader.ts';
 import { FrameReader, headerOf } from './frame-reader.ts';
 import { FreeSwitchSimulator } from './simulator.ts';
 import { EslTestClient } from './test-client.ts';
 import { serializeJson, serializePlain, urlEncode } from './wire.ts';
 
-const EVENT_STREAMS = readdirSync(CAPTURE_DIR).filter((name) => /(\.event-(plain|json)|event-plain-ALL[^.]*)\.txt$/.test(name));
+const EVENT_STREAMS = captureNames().filter((name) => /(\.event-(plain|json)|event-plain-ALL[^.]*)\.txt$/.test(name));
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -43,7 +43,7 @@ describe('event serialisation against the captures', () => {
 
 describe('frame reader', () => {
   it('reads a capture the same whatever the chunk boundaries', () => {
-    const bytes = readCaptureBytes('14-park-pickup-sendmsg-intercept.node1.event-plain.txt');
+    const bytes = captureBytes('14-park-pickup-sendmsg-intercept.node1.event-plain.txt');
     const whole = new FrameReader().push(bytes);
     let seed = 7;
     for (let run = 0; run < 5; run++) {

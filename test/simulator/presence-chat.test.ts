@@ -8,7 +8,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BlfNotify } from './blf-presence.ts';
 import { LAB_DIALPLAN } from './capture-lab.ts';
-import { readCaptureBytes, readCaptureEvents, readCaptureSession, type DecodedEvent } from './capture-reader.ts';
+import { readCaptureEvents, readCaptureSession, type DecodedEvent } from './capture-reader.ts';
+import { captureBytes } from '../helpers/captures.ts';
 import { poll } from './replay-harness.ts';
 import { FreeSwitchSimulator } from './simulator.ts';
 import { EslTestClient, bodyText } from './test-client.ts';
@@ -37,7 +38,7 @@ function ownHeaders(event: DecodedEvent, skip: readonly string[] = []): Array<re
 
 /** The NOTIFYs with a body in a sipp subscriber's notify-bodies file (the un-SUBSCRIBE's bodiless one is left out). */
 function recordedNotifies(file: string): BlfNotify[] {
-  const blocks = readCaptureBytes(`sip-traces/${file}`).toString('utf8').split('=== NOTIFY').slice(1);
+  const blocks = captureBytes(`sip-traces/${file}`).toString('utf8').split('=== NOTIFY').slice(1);
   return blocks.flatMap((block): BlfNotify[] => {
     const version = /version="(\d+)"/.exec(block);
     if (!version) return [];

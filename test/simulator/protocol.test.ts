@@ -4,7 +4,8 @@
  * sendevent), over real TCP.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeEventFrame, readCaptureBytes, readCaptureEvents, readCaptureSession, type CapturedExchange } from './capture-reader.ts';
+import { decodeEventFrame, readCaptureEvents, readCaptureSession, type CapturedExchange } from './capture-reader.ts';
+import { captureBytes } from '../helpers/captures.ts';
 import { headerOf, type RawFrame } from './frame-reader.ts';
 import { FreeSwitchSimulator, type PlacedCall } from './simulator.ts';
 import { EslTestClient, replyText } from './test-client.ts';
@@ -62,7 +63,7 @@ describe('connection handshake and teardown (exact bytes of the 05 captures)', (
     const client = await EslTestClient.connect(port);
     client.write('auth WrongPass\n\n');
     await client.whenClosed();
-    expect(allBytes(client)).toEqual(readCaptureBytes('05-api-responses.wrong-password.txt'));
+    expect(allBytes(client)).toEqual(captureBytes('05-api-responses.wrong-password.txt'));
   });
 
   it('linger/nolinger/myevents/divert_events/log/nolog on an inbound connection, then exit', async () => {
@@ -71,7 +72,7 @@ describe('connection handshake and teardown (exact bytes of the 05 captures)', (
     const commands = readCaptureSession('05-api-responses.linger-exit.txt').map(({ command }) => command.line);
     for (const command of commands) client.write(`${command}\n\n`);
     await client.whenClosed();
-    expect(allBytes(client)).toEqual(readCaptureBytes('05-api-responses.linger-exit.txt'));
+    expect(allBytes(client)).toEqual(captureBytes('05-api-responses.linger-exit.txt'));
   });
 
   it('before auth, commands get -ERR command not found and the connection stays usable', async () => {

@@ -1,7 +1,7 @@
 /**
  * The simulated switch: live channels, the channel state machine and the events it fires, the
  * per-channel execution thread (dialplan program, sendmsg queue, park tick) and transfers.
- * Bridges are in bridging.ts. Event orders per leg follow the captures in ../shared/freeswitch-captures.
+ * Bridges are in bridging.ts. Event orders per leg follow the captures in test/fixtures/freeswitch-captures.
  */
 import { randomUUID } from 'node:crypto';
 import { Applications } from './applications.ts';
