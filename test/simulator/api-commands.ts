@@ -6,7 +6,7 @@
 import type { AppCall } from './channel.ts';
 import { originate } from './originate.ts';
 import { show } from './show-command.ts';
-import type { NodeIdentity } from './sim-event.ts';
+import type { EventStamper, NodeIdentity, SimEvent } from './sim-event.ts';
 import type { SwitchCore } from './switch-core.ts';
 
 /** Everything an API command may use. */
@@ -21,14 +21,17 @@ export type ApiHandler = (env: ApiEnvironment, argument: string) => string | Pro
 const VERSION = 'FreeSWITCH Version 1.11.3-dev~64bit ( 64bit)\n';
 const NO_SUCH_CHANNEL = '-ERR No such channel!\n';
 
+/** The API event switch_api_execute fires for every API call (from a client, or from `${api(…)}` in an expansion). */
+export function apiEvent(stamper: EventStamper, command: string, argument: string | undefined): SimEvent {
+  return stamper.create('API', ['switch_loadable_module.c', 'switch_api_execute', 3140], [
+    ['API-Command', command],
+    ...(argument === undefined ? [] : ([['API-Command-Argument', argument]] as const)),
+  ]);
+}
+
 /** Runs an API command: fires the API event, then the command. */
 export async function executeApi(env: ApiEnvironment, command: string, argument: string | undefined): Promise<string> {
-  env.core.fire(
-    env.core.options.stamper.create('API', ['switch_loadable_module.c', 'switch_api_execute', 3140], [
-      ['API-Command', command],
-      ...(argument === undefined ? [] : ([['API-Command-Argument', argument]] as const)),
-    ]),
-  );
+  env.core.fire(apiEvent(env.core.options.stamper, command, argument));
   const handler = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
   if (!handler) return `-ERR ${command} Command not found!\n`;
   const reply = await handler(env, argument ?? '');
@@ -78,7 +81,7 @@ const uuidTransfer: ApiHandler = ({ core }, argument) => {
   const targets = leg === '-bleg' ? [channel.bridge?.peer] : leg === '-both' ? [channel, channel.bridge?.peer] : [channel];
   for (const target of targets) {
     if (!target) continue;
-    const program = dialplan === 'inline' ? inlineProgram(destination) : core.lookupDialplan(context, destination);
+    const program = dialplan === 'inline' ? inlineProgram(destination) : core.lookupDialplan(target, destination, context);
     if (program) core.transfer(target, program);
     else core.hangup(target, 'NO_ROUTE_DESTINATION');
   }
@@ -102,7 +105,8 @@ const hupall: ApiHandler = ({ core }, argument) => {
     : `+OK hangup all channels matching [${variable}]=[${value ?? ''}] with cause: ${cause}\n`;
 };
 
-const hash: ApiHandler = ({ core }, argument) => {
+/** `hash insert|delete|select/<realm>/<key>[/<value>]`, also what `${hash(…)}` in an expansion runs. */
+export function runHash(core: SwitchCore, argument: string): string {
   const [action, realm = '', key = '', ...value] = argument.trim().split('/');
   const entries = core.hashRealm(realm);
   if (action === 'select') return entries.get(key) ?? '';
@@ -110,7 +114,7 @@ const hash: ApiHandler = ({ core }, argument) => {
   else if (action === 'delete') entries.delete(key);
   else return '-ERR Usage: hash [insert|delete|select]/<realm>/<key>[/<value>]\n';
   return '+OK\n';
-};
+}
 
 /** `chat <proto>|<from>|<to>|<message>[|<type>]` (sip-messaging.ts). */
 const chat: ApiHandler = ({ core }, argument) => core.options.messaging.chat(core, argument);
@@ -147,9 +151,21 @@ const userData: ApiHandler = ({ core }, argument) => {
   return name.startsWith('dial-var-') ? (entry.dialVariables?.[name.slice('dial-var-'.length)] ?? '') : '';
 };
 
-const globalGetvar: ApiHandler = ({ identity }, argument) => {
-  const globals: Record<string, string> = { hostname: identity.hostname, local_ip_v4: '127.0.0.1', core_uuid: identity.coreUuid };
-  return globals[argument.trim()] ?? '';
+/** `global_getvar <name>`: core_uuid is the running process's; the rest come from the globals (hostname, local_ip_v4 and what was set). */
+const globalGetvar: ApiHandler = ({ core, identity }, argument) => {
+  const name = argument.trim();
+  return name === 'core_uuid' ? identity.coreUuid : (core.options.globals.get(name) ?? '');
+};
+
+/** `global_setvar <name>=<value>` (an empty value unsets); FreeSWITCH answers `+OK` without a newline (16a). */
+const globalSetvar: ApiHandler = ({ core }, argument) => {
+  const equals = argument.indexOf('=');
+  const name = (equals < 0 ? argument : argument.slice(0, equals)).trim();
+  const value = equals < 0 ? '' : argument.slice(equals + 1);
+  if (name === '') return '';
+  if (value === '') core.options.globals.delete(name);
+  else core.options.globals.set(name, value);
+  return '+OK';
 };
 
 const COMMANDS: Readonly<Record<string, ApiHandler>> = {
@@ -157,6 +173,7 @@ const COMMANDS: Readonly<Record<string, ApiHandler>> = {
   hostname: ({ identity }) => identity.hostname,
   status,
   global_getvar: globalGetvar,
+  global_setvar: globalSetvar,
   show,
   uuid_exists: uuidExists,
   uuid_getvar: uuidGetvar,
@@ -164,7 +181,7 @@ const COMMANDS: Readonly<Record<string, ApiHandler>> = {
   uuid_kill: uuidKill,
   uuid_transfer: uuidTransfer,
   hupall,
-  hash,
+  hash: ({ core }, argument) => runHash(core, argument),
   user_exists: userExists,
   user_data: userData,
   chat,

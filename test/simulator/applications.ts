@@ -1,13 +1,18 @@
 /**
- * Dialplan applications the simulator runs (mod_dptools subset): set, export, log, hash, answer,
- * hangup, park, playback, sleep, intercept, bridge; and mod_callcenter's callcenter. Add new ones
- * to the table at the bottom.
+ * Dialplan applications the simulator runs (mod_dptools subset): set, export, unset, log, hash,
+ * answer, hangup, respond, park, playback, sleep, intercept, bridge, sched_hangup, sched_cancel;
+ * mod_event_socket's socket and mod_callcenter's callcenter. Add new ones to the table at the bottom.
  */
+import { runHash } from './api-commands.ts';
 import { bridgeApplication } from './bridge-app.ts';
 import { uuidBridge } from './bridging.ts';
 import { callcenterApplication } from './callcenter.ts';
 import type { Channel, RunningApp } from './channel.ts';
+import { causeOfSipStatus } from './hangup-causes.ts';
+import { epochSeconds } from './scheduler.ts';
+import { socketApplication } from './socket-app.ts';
 import type { SwitchCore } from './switch-core.ts';
+import { sleep as delay } from './timing.ts';
 
 /** What an application sees while it runs. */
 export interface AppContext {
@@ -33,14 +38,19 @@ const setVariable: Application = {
   },
 };
 
+const unset: Application = {
+  needsMedia: false,
+  run({ channel, running }) {
+    channel.variables.delete(running.arg.trim());
+  },
+};
+
 const noOperation: Application = { needsMedia: false, run() {} };
 
 const hash: Application = {
   needsMedia: false,
   run({ core, running }) {
-    const [action, realm = '', key = '', ...value] = running.arg.split('/');
-    if (action === 'insert') core.hashRealm(realm).set(key, value.join('/'));
-    else if (action === 'delete') core.hashRealm(realm).delete(key);
+    runHash(core, running.arg);
   },
 };
 
@@ -55,6 +65,48 @@ const hangup: Application = {
   needsMedia: false,
   run({ core, channel, running }) {
     core.hangup(channel, running.arg.trim() || 'NORMAL_CLEARING');
+  },
+};
+
+/**
+ * respond <code> [<reason>]: a SIP answer to the caller. 180 rings, 183 pre-answers, 200 answers; an
+ * error answer ends the channel with the cause mod_sofia reads from that status (16d2: 403 →
+ * CALL_REJECTED, no pre-answer).
+ */
+const respond: Application = {
+  needsMedia: false,
+  run({ core, channel, running }) {
+    const code = Number.parseInt(running.arg, 10);
+    if (code === 180) core.markRinging(channel);
+    else if (code === 183) core.preAnswer(channel);
+    else if (code === 200) core.answer(channel);
+    else if (code >= 300) core.hangup(channel, causeOfSipStatus(code));
+  },
+};
+
+/**
+ * sched_hangup [+]<seconds> [<cause>]: hangs the channel up later (`+`: from now, else an epoch
+ * time), cause ALLOTTED_TIMEOUT unless given; the task's group is the channel's uuid (scheduler.ts
+ * for the whole-second timing).
+ */
+const schedHangup: Application = {
+  needsMedia: false,
+  run({ core, channel, running }) {
+    const [when = '', cause = 'ALLOTTED_TIMEOUT'] = running.arg.split(' ').filter((word) => word !== '');
+    if (when === '') return;
+    const runtimeSec = when.startsWith('+') ? epochSeconds() + (Number.parseInt(when.slice(1), 10) || 0) : Number.parseInt(when, 10) || 0;
+    core.scheduler.add(runtimeSec, channel.uuid, () => {
+      const target = core.find(channel.uuid);
+      if (target) core.hangup(target, cause);
+    });
+  },
+};
+
+/** sched_cancel [<group>]: deletes the scheduled tasks of a group, by default the channel's own (its sched_hangup). */
+const schedCancel: Application = {
+  needsMedia: false,
+  run({ core, channel, running }) {
+    core.scheduler.cancelGroup(running.arg.trim() || channel.uuid);
   },
 };
 
@@ -115,11 +167,11 @@ const sleep: Application = {
  * intercept [-bleg] <uuid>, after switch_ivr_intercept_session (switch_ivr_bridge.c): refuse per
  * intercept_unbridged_only / intercept_unanswered_only, answer the picker and the target, link them
  * with uuid_bridge, and hang up the target's partner (the ringing leg it names) with PICKED_OFF.
- * A missing target fails silently.
+ * A missing target fails silently. In real timing each step takes interceptStepMs.
  */
 const intercept: Application = {
   needsMedia: true,
-  run({ core, channel, running }) {
+  async run({ core, channel, running }) {
     const bleg = running.arg.startsWith('-bleg ');
     let targetUuid = (bleg ? running.arg.slice('-bleg '.length) : running.arg).trim();
     if (bleg) {
@@ -132,21 +184,32 @@ const intercept: Application = {
     if (channel.variables.get('intercept_unbridged_only') === 'true' && target.bridge) return;
     if (channel.variables.get('intercept_unanswered_only') === 'true' && target.answered) return;
     core.answer(channel);
+    const stepMs = core.options.timing.interceptStepMs;
+    if (stepMs > 0) {
+      await delay(stepMs);
+      if (!channel.alive || !target.alive) return;
+    }
     const partner = target.partnerUuid === undefined ? undefined : core.find(target.partnerUuid);
     // An outbound leg cannot be answered from our side (02c: the ringing leg stays unanswered).
     if (target.direction === 'inbound') core.answer(target);
     uuidBridge(core, channel, target);
     if (partner && partner !== channel) core.hangup(partner, 'PICKED_OFF');
+    if (stepMs > 0) await delay(stepMs);
   },
 };
 
 const TABLE: Readonly<Record<string, Application>> = {
   set: setVariable,
   export: setVariable,
+  unset,
   log: noOperation,
   hash,
   answer,
   hangup,
+  respond,
+  sched_hangup: schedHangup,
+  sched_cancel: schedCancel,
+  socket: socketApplication,
   park,
   playback,
   sleep,

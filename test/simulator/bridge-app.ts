@@ -6,6 +6,9 @@
  * The losers are cancelled the way switch_ivr_originate.c does (LOSE_RACE / NO_ANSWER, ORIGINATOR_CANCEL
  * when the caller goes away or is taken out by intercept/transfer). When no leg wins, or a bridged leg
  * ends without having answered, switch_channel_handle_cause decides whether the caller hangs up too.
+ * An empty argument does nothing (audio_bridge_function: `if (zstr(data)) return;`). Messages queued
+ * on the caller while its legs ring are not read until the originate is over (16g: a sendmsg to a
+ * ringing A leg ran only when an intercept took it out of its bridge).
  */
 import type { Application } from './applications.ts';
 import { connectBridge, stayBridged } from './bridging.ts';
@@ -14,11 +17,15 @@ import { dialLeg, originOf, ringLater } from './dial-leg.ts';
 import { parseDialString } from './dial-string.ts';
 import { continuesAfterFailure } from './hangup-causes.ts';
 import type { SwitchCore } from './switch-core.ts';
+import { sleep } from './timing.ts';
 
 /** The bridge application. */
 export const bridgeApplication: Application = {
   needsMedia: false,
   async run({ core, channel: caller, running }) {
+    if (running.arg.trim() === '') return;
+    const originateMs = core.options.timing.originateMs;
+    if (originateMs > 0) await sleep(originateMs);
     const dial = parseDialString(running.arg);
     const legs = dial.legs.flatMap((leg) => dialLeg(core, originOf(caller), leg, dial.globals) ?? []);
     if (legs.length === 0) {
@@ -36,11 +43,12 @@ export const bridgeApplication: Application = {
     // Like switch_ivr_originate's loop: poll the legs each tick, pass ringing on to the caller once.
     let winner: Channel | undefined;
     while (caller.alive && !caller.interrupted && legs.some((leg) => leg.alive) && !winner) {
-      await core.idle(caller);
+      await core.tick(caller);
       winner = legs.find((leg) => leg.alive && leg.answered) ?? legs.find((leg) => leg.alive && leg.answerState === 'early');
       const rang = legs.some((leg) => leg.times.progress > 0);
       if (rang && caller.alive && !caller.interrupted && caller.times.progress === 0 && !caller.answered) core.markRinging(caller);
     }
+    if (caller.messages.length > 0) await core.processMessages(caller, () => caller.alive);
     if (winner && caller.alive && !caller.interrupted) {
       await bridgeWinner(core, caller, winner, legs);
       return;
@@ -48,7 +56,8 @@ export const bridgeApplication: Application = {
     if (!caller.alive || caller.interrupted) {
       caller.variables.set('originate_disposition', 'ORIGINATOR_CANCEL');
       for (const leg of legs) {
-        if (leg.alive && !leg.pendingBridge && !leg.bridge) core.hangup(leg, 'ORIGINATOR_CANCEL');
+        // A leg a uuid_bridge took (pending, in CS_SOFT_EXECUTE waiting for its peer, or bridged) is not ours to cancel.
+        if (leg.alive && !leg.pendingBridge && leg.state !== 'CS_SOFT_EXECUTE' && !leg.bridge) core.hangup(leg, 'ORIGINATOR_CANCEL');
       }
       return;
     }
@@ -78,6 +87,8 @@ async function bridgeWinner(core: SwitchCore, caller: Channel, winner: Channel, 
   caller.variables.set('bridge_uuid', winner.uuid);
   caller.variables.set('originate_disposition', 'SUCCESS');
   caller.variables.set('DIALSTATUS', 'SUCCESS');
+  // A leg answered without early media is announced once more (16c's 205 leg; not 15's or 17's, which had a 183 first).
+  if (winner.answered && winner.times.progressMedia === 0) core.fireChannel('CHANNEL_OUTGOING', winner);
   connectBridge(core, caller, winner, 'bridge');
   await stayBridged(core, caller);
   if (!caller.alive || caller.interrupted) return;

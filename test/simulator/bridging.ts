@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { applicationHeaders, type BridgeLink, type Channel, type RunningApp } from './channel.ts';
 import { nowMicros } from './sim-event.ts';
 import type { SwitchCore } from './switch-core.ts';
+import { sleep } from './timing.ts';
 
 /**
  * `switch_ivr_uuid_bridge(originator, originatee)`: links both legs at once (signal_bond,
@@ -57,7 +58,12 @@ export async function stayBridged(core: SwitchCore, channel: Channel): Promise<v
   if (channel.alive && channel.bridge) breakBridge(core, channel);
 }
 
-/** The thread of a leg with a pending uuid_bridge: the state walk, the meeting, the bridge, what follows. */
+/**
+ * The thread of a leg with a pending uuid_bridge: the state walk, the meeting, the bridge, what follows.
+ * Fast timing: whichever leg arrives second meets the other at once. Real timing (captures 16a, 16b,
+ * 17): the originatee is ready bridgeSettleMs after its state walk, and only the originator meets it,
+ * on its own poll (its first look one poll after it arrived).
+ */
 export async function runUuidBridge(core: SwitchCore, channel: Channel): Promise<void> {
   const link = channel.pendingBridge!;
   channel.pendingBridge = undefined;
@@ -66,14 +72,22 @@ export async function runUuidBridge(core: SwitchCore, channel: Channel): Promise
   for (const state of states) {
     if (channel.alive) core.setState(channel, state);
   }
+  const { bridgeSettleMs, channelPollMs } = core.options.timing;
+  if (link.side === 'b' && bridgeSettleMs > 0) await sleep(bridgeSettleMs);
   if (!channel.alive) return;
-  if (link.peer.awaitingBridgeWith === channel) {
+  const polled = channelPollMs !== undefined;
+  if (!polled && link.peer.awaitingBridgeWith === channel) {
     link.peer.awaitingBridgeWith = undefined;
     meet(core, link.side === 'a' ? channel : link.peer, link.side === 'a' ? link.peer : channel);
   } else {
     channel.awaitingBridgeWith = link.peer;
     while (channel.alive && channel.awaitingBridgeWith && link.peer.alive && !channel.interrupted) {
-      await channel.wakeup.wait(core.options.parkTickMs);
+      await core.tick(channel);
+      if (polled && link.side === 'a' && channel.awaitingBridgeWith && link.peer.awaitingBridgeWith === channel) {
+        link.peer.awaitingBridgeWith = undefined;
+        channel.awaitingBridgeWith = undefined;
+        meet(core, channel, link.peer);
+      }
     }
     channel.awaitingBridgeWith = undefined;
   }

@@ -16,7 +16,8 @@ afterEach(async () => {
 });
 
 async function start(): Promise<{ sim: FreeSwitchSimulator; client: EslTestClient }> {
-  const sim = new FreeSwitchSimulator({ parkTickMs: 2 });
+  // The picker parks and a controller drives it over the inbound socket (run 4's way).
+  const sim = new FreeSwitchSimulator({ parkTickMs: 2, dialplan: [{ name: 'park-picker', expression: /^88/, actions: [['park']] }] });
   const port = await sim.listen(0);
   cleanups.push(() => sim.close());
   const client = await EslTestClient.subscribed(port, 'plain ALL');
@@ -40,6 +41,7 @@ function ringingAgentLegs(sim: FreeSwitchSimulator, member: string, count: numbe
 /** The picker (user 100) parks, then a controller runs `set intercept_unbridged_only=true` + `intercept <member>` on it. */
 async function interceptUnbridgedOnly(sim: FreeSwitchSimulator, client: EslTestClient, member: string): Promise<string> {
   const picker = await sim.dialPickup({ extension: '100', domain: 'pbx.test', dialled: '88support' });
+  await sim.waitForChannel(picker, (channel) => channel.parked);
   for (const [app, arg] of [['set', 'intercept_unbridged_only=true'], ['intercept', member]] as const) {
     await client.command(`sendmsg ${picker}\ncall-command: execute\nexecute-app-name: ${app}\nexecute-app-arg: ${arg}`);
   }

@@ -4,10 +4,12 @@
  */
 import type { CallCenterQueue } from './callcenter.ts';
 import type { Dialplan } from './dialplan.ts';
+import { parseDialplanXml } from './dialplan-xml.ts';
 import type { DirectoryUser } from './directory.ts';
 import type { SimulatorOptions } from './simulator.ts';
 
-const RUN4_CLUSTER_CONTEXT = 'cluster';
+// Runs 4 and 5: the context of the lab's SIP profile `cluster`.
+const LAB_CLUSTER_CONTEXT = 'cluster';
 
 const LAB_RING = (target: string): string =>
   `{call_groups=sales,origination_caller_id_name=Ext300}sofia/internal/sip:${target}@127.0.0.1:5070`;
@@ -134,30 +136,140 @@ export const LAB_DIRECTORY: readonly DirectoryUser[] = [
 
 /**
  * Run 4 (scenarios 14–15), both nodes: context `default` (the caller's 200 and the picker's park-based
- * 88<x>) and context `cluster`, where the token legs of scenario 15 arrive (tools-14-15/dialplan).
+ * 88<x>) and context `cluster`, where the token legs of scenario 15 arrive (tools-14-15/dialplan). The
+ * recorded park_timeout was 10 s; a shorter one changes only when the timeout fires.
  */
-export const RUN4_DIALPLAN: Dialplan = [
-  {
-    name: '200',
-    expression: /^200$/,
-    actions: [['set', 'hangup_after_bridge=true'], ['set', 'call_timeout=120'], ['bridge', 'user/200@pbx.test']],
-  },
-  {
-    name: 'cap14-park-pickup',
-    expression: /^88(.+)$/,
-    actions: [['set', 'pickup_request=$1'], ['set', 'park_timeout=10:NORMAL_TEMPORARY_FAILURE'], ['park']],
-  },
-  {
-    name: 'cap14-pickup-token',
-    context: RUN4_CLUSTER_CONTEXT,
-    expression: /^pickup-(.+)$/,
-    actions: [['set', 'pickup_token=$1'], ['set', 'park_timeout=10:NORMAL_TEMPORARY_FAILURE'], ['park']],
-  },
-  { name: 'cap14-cluster-catchall', context: RUN4_CLUSTER_CONTEXT, expression: /^(.*)$/, actions: [['hangup', 'UNALLOCATED_NUMBER']] },
-];
+export function run4Dialplan(parkTimeoutSec = 10): Dialplan {
+  return [
+    {
+      name: '200',
+      expression: /^200$/,
+      actions: [['set', 'hangup_after_bridge=true'], ['set', 'call_timeout=120'], ['bridge', 'user/200@pbx.test']],
+    },
+    {
+      name: 'cap14-park-pickup',
+      expression: /^88(.+)$/,
+      actions: [['set', 'pickup_request=$1'], ['set', `park_timeout=${parkTimeoutSec}:NORMAL_TEMPORARY_FAILURE`], ['park']],
+    },
+    {
+      name: 'cap14-pickup-token',
+      context: LAB_CLUSTER_CONTEXT,
+      expression: /^pickup-(.+)$/,
+      actions: [['set', 'pickup_token=$1'], ['set', 'park_timeout=10:NORMAL_TEMPORARY_FAILURE'], ['park']],
+    },
+    { name: 'cap14-cluster-catchall', context: LAB_CLUSTER_CONTEXT, expression: /^(.*)$/, actions: [['hangup', 'UNALLOCATED_NUMBER']] },
+  ];
+}
 
 /** Run 4's two nodes: their `cluster` profiles (addresses as recorded) and names. */
 export const RUN4_NODES = {
-  node1: { switchname: 'acc-node1', clusterSipAddress: '127.0.0.1:6061', clusterContext: RUN4_CLUSTER_CONTEXT, dialplan: RUN4_DIALPLAN },
-  node2: { switchname: 'acc-node2', clusterSipAddress: '127.0.0.1:6063', clusterContext: RUN4_CLUSTER_CONTEXT, dialplan: RUN4_DIALPLAN },
+  node1: { switchname: 'acc-node1', clusterSipAddress: '127.0.0.1:6061', clusterContext: LAB_CLUSTER_CONTEXT, dialplan: run4Dialplan() },
+  node2: { switchname: 'acc-node2', clusterSipAddress: '127.0.0.1:6063', clusterContext: LAB_CLUSTER_CONTEXT, dialplan: run4Dialplan() },
+} as const satisfies Record<string, SimulatorOptions>;
+
+/** The pickup variants of run 5 (16-17-tools/dialplan/default): one per `cap_mode`, the picker dials 88<x>. */
+const RUN5_PICKUP_XML = `<include>
+  <extension name="cap16-sync-socket-rpc">
+    <condition field="\${cap_mode}" expression="^16a$"/>
+    <condition field="destination_number" expression="^88([A-Za-z0-9_-]{1,64})$">
+      <action application="set" data="pickup_target=$1"/>
+      <action application="set" data="intercept_unanswered_only=true"/>
+      <action application="set" data="pickup_cause=NO_ANSWER"/>
+      <action application="socket" data="127.0.0.1:$\${cap_listen}"/>
+      <action application="intercept" data="\${pickup_uuid}"/>
+      <action application="hangup" data="\${pickup_cause}"/>
+    </condition>
+  </extension>
+  <extension name="cap16-sync-socket-exec">
+    <condition field="\${cap_mode}" expression="^16b$"/>
+    <condition field="destination_number" expression="^88([A-Za-z0-9_-]{1,64})$">
+      <action application="set" data="pickup_target=$1"/>
+      <action application="set" data="intercept_unanswered_only=true"/>
+      <action application="socket" data="127.0.0.1:$\${cap_listen}"/>
+      <action application="hangup" data="NO_ANSWER"/>
+    </condition>
+  </extension>
+  <extension name="cap16-socket-closed-port">
+    <condition field="\${cap_mode}" expression="^16e$"/>
+    <condition field="destination_number" expression="^88([A-Za-z0-9_-]{1,64})$">
+      <action application="set" data="pickup_target=$1"/>
+      <action application="set" data="intercept_unanswered_only=true"/>
+      <action application="set" data="pickup_cause=NO_ANSWER"/>
+      <action application="socket" data="127.0.0.1:$\${cap_closed}"/>
+      <action application="intercept" data="\${pickup_uuid}"/>
+      <action application="hangup" data="\${pickup_cause}"/>
+    </condition>
+  </extension>
+  <extension name="cap16-socket-failover">
+    <condition field="\${cap_mode}" expression="^16e2$"/>
+    <condition field="destination_number" expression="^88([A-Za-z0-9_-]{1,64})$">
+      <action application="set" data="pickup_target=$1"/>
+      <action application="set" data="intercept_unanswered_only=true"/>
+      <action application="set" data="pickup_cause=NO_ANSWER"/>
+      <action application="socket" data="127.0.0.1:$\${cap_closed}|127.0.0.1:$\${cap_listen}"/>
+      <action application="intercept" data="\${pickup_uuid}"/>
+      <action application="hangup" data="\${pickup_cause}"/>
+    </condition>
+  </extension>
+  <extension name="cap17-sync-socket-rpc-cross-node">
+    <condition field="\${cap_mode}" expression="^17$"/>
+    <condition field="destination_number" expression="^88([A-Za-z0-9_-]{1,64})$">
+      <action application="set" data="pickup_target=$1"/>
+      <action application="set" data="intercept_unanswered_only=true"/>
+      <action application="set" data="pickup_cause=NO_ANSWER"/>
+      <action application="set" data="hangup_after_bridge=true"/>
+      <action application="socket" data="127.0.0.1:$\${cap_listen}"/>
+      <action application="intercept" data="\${pickup_uuid}"/>
+      <action application="bridge" data="\${pickup_bridge}"/>
+      <action application="hangup" data="\${pickup_cause}"/>
+    </condition>
+  </extension>
+</include>`;
+
+/** Run 5's context `cluster` (16-17-tools/dialplan/contexts): the token looked up in the node's own hash, then intercepted. */
+const RUN5_CLUSTER_XML = `<include>
+  <context name="cluster">
+    <extension name="cap17-pickup-token">
+      <condition field="destination_number" expression="^pickup-([0-9a-f]{32})$">
+        <action application="set" data="pickup_uuid=\${hash(select/fs_pickup_token/$1)}"/>
+        <action application="hash" data="delete/fs_pickup_token/$1"/>
+        <action application="set" data="intercept_unanswered_only=true"/>
+        <action application="intercept" data="\${pickup_uuid}"/>
+        <action application="hangup" data="NO_ROUTE_DESTINATION"/>
+      </condition>
+    </extension>
+    <extension name="cap17-cluster-catchall">
+      <condition field="destination_number" expression="^(.*)$">
+        <action application="hangup" data="UNALLOCATED_NUMBER"/>
+      </condition>
+    </extension>
+  </context>
+</include>`;
+
+/**
+ * Run 5 (scenarios 16–17), both nodes: the callers' 200, 201 and 205 (as run 4's 200), the pickup
+ * variants chosen by the global `cap_mode`, and context `cluster`. The stand-in controller's port is
+ * the global `cap_listen` (the lab wrote 11041 into the file), a port nobody listens on `cap_closed`.
+ */
+export const RUN5_DIALPLAN: Dialplan = [
+  ...['200', '201', '205'].map((extension) => ({
+    name: extension,
+    expression: new RegExp(`^${extension}$`),
+    actions: [['set', 'hangup_after_bridge=true'], ['set', 'call_timeout=120'], ['bridge', `user/${extension}@pbx.test`]] as const,
+  })),
+  ...parseDialplanXml(RUN5_PICKUP_XML),
+  ...parseDialplanXml(RUN5_CLUSTER_XML),
+];
+
+/** Run 5's phones: sipp UASs on 127.0.0.1 (200 and 201 ring forever, 205 answers when the test says so). */
+export const RUN5_DIRECTORY: readonly DirectoryUser[] = [
+  { user: '200', domain: 'pbx.test', dialString: 'sofia/internal/sip:200@127.0.0.1:9070' },
+  { user: '201', domain: 'pbx.test', dialString: 'sofia/internal/sip:201@127.0.0.1:9072' },
+  { user: '205', domain: 'pbx.test', dialString: 'sofia/internal/sip:205@127.0.0.1:9086' },
+];
+
+/** Run 5's two nodes (every port +3000): the picker's node1 and node2, where 17's call rings. */
+export const RUN5_NODES = {
+  node1: { switchname: 'acc-node1', clusterSipAddress: '127.0.0.1:9061', clusterContext: LAB_CLUSTER_CONTEXT, dialplan: RUN5_DIALPLAN, directory: RUN5_DIRECTORY },
+  node2: { switchname: 'acc-node2', clusterSipAddress: '127.0.0.1:9063', clusterContext: LAB_CLUSTER_CONTEXT, dialplan: RUN5_DIALPLAN, directory: RUN5_DIRECTORY },
 } as const satisfies Record<string, SimulatorOptions>;

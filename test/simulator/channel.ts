@@ -83,6 +83,33 @@ export interface SipSignalling {
   hungUp(channel: Channel): void;
 }
 
+/**
+ * When things happened to a channel, in epoch microseconds (the clock of Event-Date-Timestamp, with
+ * sub-millisecond precision from performance.now); 0 = not (yet). `inviteSent`: when the phone behind
+ * an inbound call sent its INVITE (before the 407 challenge), for calls a test's phone placed.
+ */
+export interface ChannelTimes {
+  created: number;
+  inviteSent: number;
+  progress: number;
+  progressMedia: number;
+  answered: number;
+  bridged: number;
+  hangup: number;
+}
+
+/**
+ * Channel variables in FreeSWITCH's order: setting one again moves it to the end (channel variables
+ * are an event with unique headers, re-added at the bottom; 16a: current_application after the
+ * dialplan's own variables).
+ */
+export class ChannelVariables extends Map<string, string> {
+  override set(name: string, value: string): this {
+    super.delete(name);
+    return super.set(name, value);
+  }
+}
+
 /** Construction data of a channel. */
 export interface ChannelInit {
   readonly uuid: string;
@@ -108,8 +135,8 @@ export class Channel {
   callUuid: string;
   other?: { readonly type: 'originator' | 'originatee'; readonly channel: Channel };
   codec?: { readonly name: string; readonly rate: string; readonly bitRate: string };
-  readonly variables = new Map<string, string>();
-  readonly times: { created: number; answered: number; progress: number; progressMedia: number; hangup: number; bridged: number };
+  readonly variables = new ChannelVariables();
+  readonly times: ChannelTimes;
 
   // Behaviour state, driven by the switch core.
   loopbackPartner?: Channel;
@@ -135,7 +162,7 @@ export class Channel {
     this.endpoint = init.endpoint;
     this.profile = init.profile;
     this.callUuid = init.uuid;
-    this.times = { created: init.createdAt, answered: 0, progress: 0, progressMedia: 0, hangup: 0, bridged: 0 };
+    this.times = { created: init.createdAt, inviteSent: 0, progress: 0, progressMedia: 0, answered: 0, bridged: 0, hangup: 0 };
   }
 
   /** Not hung up yet. */
@@ -200,7 +227,8 @@ export function channelHeaders(channel: Channel, withVariables: boolean): Header
   return headers;
 }
 
-function profileHeaders(prefix: string, channel: Channel, withIndex: boolean): Header[] {
+/** A caller profile as `<prefix>-*` headers (`Caller`, `Other-Leg`, and `Channel` in the outbound socket's channel data). */
+export function profileHeaders(prefix: string, channel: Channel, withIndex: boolean): Header[] {
   const p = channel.profile;
   const t = channel.times;
   const optional = (name: string, value: string | undefined): Header[] => (value === undefined ? [] : [[`${prefix}-${name}`, value]]);
@@ -264,6 +292,8 @@ export interface ChannelSnapshot {
   readonly bridgedTo: string | undefined;
   readonly parked: boolean;
   readonly hangupCause: string | undefined;
+  /** Epoch µs (0 = not yet): `inviteSent` by the phone, CHANNEL_BRIDGE (`bridged`), answer, hangup… */
+  readonly times: Readonly<ChannelTimes>;
 }
 
 /** A frozen copy of a channel's observable state. */
@@ -280,5 +310,6 @@ export function snapshotOf(channel: Channel): ChannelSnapshot {
     bridgedTo: channel.bridge?.peer.uuid,
     parked: channel.parked,
     hangupCause: channel.hangupCause,
+    times: Object.freeze({ ...channel.times }),
   });
 }

@@ -7,29 +7,18 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Channel } from './channel.ts';
-import type { Dialplan } from './dialplan.ts';
 import { SimulatorConfigError } from './errors.ts';
 import { createSipInbound } from './leg-factory.ts';
 import { SipDialog } from './sip-dialog.ts';
 import type { ClusterInvite, SipEndpoint, SipNetwork } from './sip-network.ts';
 import type { SwitchCore } from './switch-core.ts';
+import { afterHop } from './timing.ts';
 
 /** The profile's name in dial strings and channel names. */
 export const CLUSTER_PROFILE = 'cluster';
 
-/** The product's context for token legs (freeswitch-conf/dialplan/fs_pickup_cluster.xml). */
+/** The product's context for token legs (its extensions: freeswitch-conf/dialplan/fs_pickup_cluster.xml). */
 export const PICKUP_CLUSTER_CONTEXT = 'fs_pickup_cluster';
-
-/** The product's `fs_pickup_cluster` dialplan: park a `pickup-<32 hex>` leg for the controller, refuse the rest. */
-export const PICKUP_CLUSTER_DIALPLAN: Dialplan = [
-  {
-    name: 'fs_pickup_token',
-    context: PICKUP_CLUSTER_CONTEXT,
-    expression: /^pickup-([0-9a-f]{32})$/,
-    actions: [['set', 'fs_pickup_token=$1'], ['set', 'park_timeout=8:NORMAL_TEMPORARY_FAILURE'], ['park']],
-  },
-  { name: 'fs_pickup_cluster_unknown', context: PICKUP_CLUSTER_CONTEXT, expression: /^/, actions: [['hangup', 'UNALLOCATED_NUMBER']] },
-];
 
 /** How a node's `cluster` profile is set up. */
 export interface ClusterProfileSettings {
@@ -99,7 +88,7 @@ export class ClusterProfile implements SipEndpoint {
       headers,
       dialog,
     };
-    setImmediate(() => {
+    afterHop(core.options.timing.sipHopMs.invite, () => {
       if (!dialog.pending) return;
       const endpoint = this.settings.network?.endpointAt(address);
       if (endpoint) endpoint.receiveInvite(invite);

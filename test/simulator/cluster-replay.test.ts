@@ -62,7 +62,7 @@ type Nodes = Readonly<Record<NodeName, ReplayContext>>;
 async function pickerSentToNode2(nodes: Nodes, token: string, beforeBridge: ReadonlyArray<readonly [string, string]> = []): Promise<{ picker: string; tokenLeg: string }> {
   await subscribedController(nodes.node1);
   await subscribedController(nodes.node2);
-  const picker = await run4Picker(nodes.node1, 10);
+  const picker = await run4Picker(nodes.node1);
   await controllerExecutes(nodes.node1, picker, [...beforeBridge, ['bridge', `sofia/cluster/pickup-${token}@${RUN4_NODES.node2.clusterSipAddress}`]]);
   const tokenLeg = await nodes.node2.channelNamed(/^sofia\/cluster\//, (channel) => channel.parked);
   return { picker, tokenLeg: tokenLeg.uuid };

@@ -1,11 +1,13 @@
 /**
- * The simulated cluster beyond the capture replays: the product's hand-off (`{sip_h_X-FSP-Token=…}
- * sofia/cluster/pickup-<token>@<node>` with continue_on_fail and hangup_after_bridge), refusals by the
- * far node, its ACL and its dialplan, unreachable addresses, forged calls with `sipCall`, the
+ * The simulated cluster beyond the capture replays: the SIP hop of a hand-off (`{sip_h_X-…=…}
+ * sofia/cluster/<user>@<node>` with continue_on_fail and hangup_after_bridge) to a leg the far node
+ * holds (a test extension parks it), refusals by the far node, its ACL and its dialplan, unreachable
+ * addresses, forged calls with `sipCall`, the product's token route (fs_pickup_cluster.xml), the
  * `core_uuid` global and bad cluster options.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DecodedEvent } from './capture-reader.ts';
+import type { Dialplan } from './dialplan.ts';
 import { poll } from './replay-harness.ts';
 import { FreeSwitchSimulator, type SimulatorOptions } from './simulator.ts';
 import { SipNetwork } from './sip-network.ts';
@@ -15,6 +17,12 @@ const TOKEN = '0123456789abcdef0123456789abcdef';
 const NODE1 = '10.0.0.1:5090';
 const NODE2 = '10.0.0.2:5090';
 const BAD_UUID = '00000000-0000-0000-0000-000000000000';
+
+// The picker parks (its controller bridges it over the inbound socket); `hold` parks the far leg in fs_pickup_cluster.
+const HOLDING: Dialplan = [
+  { name: 'park-picker', expression: /^88/, actions: [['park']] },
+  { name: 'hold', context: 'fs_pickup_cluster', expression: /^hold$/, actions: [['park']] },
+];
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -27,7 +35,7 @@ interface Node {
 }
 
 async function startNode(options: SimulatorOptions): Promise<Node> {
-  const sim = new FreeSwitchSimulator({ parkTickMs: 2, ...options });
+  const sim = new FreeSwitchSimulator({ parkTickMs: 2, dialplan: HOLDING, ...options });
   const port = await sim.listen(0);
   cleanups.push(() => sim.close());
   const client = await EslTestClient.subscribed(port, 'plain ALL');
@@ -47,17 +55,18 @@ async function execute(client: EslTestClient, uuid: string, app: string, arg: st
   await client.command(`sendmsg ${uuid}\ncall-command: execute\nexecute-app-name: ${app}\nexecute-app-arg: ${arg}`);
 }
 
-/** What the product's controller sends the parked picker (DESIGN §4); resolves the picker's uuid. */
+/** A controller bridges the parked picker to `<destination>@<address>` (default `hold`); resolves the picker's uuid. */
 async function sendPicker(node: Node, address: string, options: { continueOnFail?: boolean; destination?: string } = {}): Promise<string> {
   const picker = await node.sim.dialPickup({ extension: '100', domain: 'pbx.test', dialled: '88sales' });
+  await node.sim.waitForChannel(picker, (channel) => channel.parked);
   await execute(node.client, picker, 'set', 'hangup_after_bridge=true');
   if (options.continueOnFail ?? true) await execute(node.client, picker, 'set', 'continue_on_fail=true');
-  await execute(node.client, picker, 'bridge', `{sip_h_X-FSP-Token=${TOKEN}}sofia/cluster/${options.destination ?? `pickup-${TOKEN}`}@${address}`);
+  await execute(node.client, picker, 'bridge', `{sip_h_X-FSP-Token=${TOKEN}}sofia/cluster/${options.destination ?? 'hold'}@${address}`);
   return picker;
 }
 
-function tokenLegOn(node: Node): Promise<string> {
-  return poll(() => node.sim.liveChannels().find((channel) => channel.name.startsWith('sofia/cluster/') && channel.parked)?.uuid, 'the token leg to park');
+function heldLegOn(node: Node): Promise<string> {
+  return poll(() => node.sim.liveChannels().find((channel) => channel.name.startsWith('sofia/cluster/') && channel.parked)?.uuid, 'the far leg to park');
 }
 
 /** The picker's outbound cluster leg (it may be gone already: found by its CHANNEL_CREATE). */
@@ -73,9 +82,13 @@ function ended(node: Node, uuid: string): Promise<{ hangupCause: string | undefi
   return node.sim.waitForChannel(uuid, (channel) => channel.hangupCause !== undefined);
 }
 
-async function channelEvents(node: Node): Promise<DecodedEvent[]> {
+async function allEvents(node: Node): Promise<DecodedEvent[]> {
   await node.client.command('api hostname'); // a reply comes after every event written before it
-  return node.client.events.filter((event) => event.get('Event-Name')?.startsWith('CHANNEL_'));
+  return node.client.events;
+}
+
+async function channelEvents(node: Node): Promise<DecodedEvent[]> {
+  return (await allEvents(node)).filter((event) => event.get('Event-Name')?.startsWith('CHANNEL_'));
 }
 
 function bridgeCompletion(node: Node, picker: string): Promise<DecodedEvent> {
@@ -86,17 +99,16 @@ function bridgeCompletion(node: Node, picker: string): Promise<DecodedEvent> {
 }
 
 describe('cross-node hand-off', () => {
-  it('the token leg parks unauthenticated with the token and its header; the intercept answers X and the picker; the caller hanging up ends the picker', async () => {
+  it('the far leg is unauthenticated and has the INVITE\'s X- header; its intercept answers X and the picker; the caller hanging up ends the picker', async () => {
     const { node1, node2 } = await cluster();
     const call = await node2.sim.placeCall({ domain: 'pbx.test', targets: ['200'] });
     const picker = await sendPicker(node1, NODE2);
-    const tokenLeg = await tokenLegOn(node2);
+    const tokenLeg = await heldLegOn(node2);
     const park = await node2.client.waitForEvent((event) => event.get('Unique-ID') === tokenLeg && event.get('Event-Name') === 'CHANNEL_PARK');
     expect({
       name: park.get('Channel-Name'),
       context: park.get('Caller-Context'),
       destination: park.get('Caller-Destination-Number'),
-      token: park.get('variable_fs_pickup_token'),
       header: park.get('variable_sip_h_X-FSP-Token'),
       fromHost: park.get('variable_sip_from_host'),
       networkIp: park.get('variable_sip_network_ip'),
@@ -106,8 +118,7 @@ describe('cross-node hand-off', () => {
     }).toEqual({
       name: 'sofia/cluster/100@10.0.0.1',
       context: 'fs_pickup_cluster',
-      destination: `pickup-${TOKEN}`,
-      token: TOKEN,
+      destination: 'hold',
       header: TOKEN,
       fromHost: '10.0.0.1',
       networkIp: '10.0.0.1',
@@ -116,7 +127,7 @@ describe('cross-node hand-off', () => {
       domain: undefined,
     });
     const outbound = await outboundLegOf(node1, picker);
-    expect(node1.sim.channel(outbound)!.name).toBe(`sofia/cluster/pickup-${TOKEN}@${NODE2}`);
+    expect(node1.sim.channel(outbound)!.name).toBe(`sofia/cluster/hold@${NODE2}`);
 
     await execute(node2.client, tokenLeg, 'set', 'intercept_unanswered_only=true');
     await execute(node2.client, tokenLeg, 'intercept', call.aLeg);
@@ -134,11 +145,11 @@ describe('cross-node hand-off', () => {
     expect((await ended(node1, picker)).hangupCause).toBe('NORMAL_CLEARING');
   });
 
-  it('a refused token leg (hangup NO_ROUTE_DESTINATION, no answer): X gets 404; with continue_on_fail the picker stays parked, without it hangs up with the cause', async () => {
+  it('a refused far leg (hangup NO_ROUTE_DESTINATION, no answer): X gets 404; with continue_on_fail the picker stays parked, without it hangs up with the cause', async () => {
     const { node1, node2 } = await cluster();
     for (const continueOnFail of [true, false]) {
       const picker = await sendPicker(node1, NODE2, { continueOnFail });
-      const tokenLeg = await tokenLegOn(node2);
+      const tokenLeg = await heldLegOn(node2);
       const outbound = await outboundLegOf(node1, picker);
       await execute(node2.client, tokenLeg, 'hangup', 'NO_ROUTE_DESTINATION');
       expect((await ended(node2, tokenLeg)).variables['sip_hangup_disposition']).toBe('send_refuse');
@@ -158,7 +169,7 @@ describe('cross-node hand-off', () => {
   it('15b with continue_on_fail: the failed intercept early-bridges the picker, the refusal unbridges it and the picker stays parked', async () => {
     const { node1, node2 } = await cluster();
     const picker = await sendPicker(node1, NODE2);
-    const tokenLeg = await tokenLegOn(node2);
+    const tokenLeg = await heldLegOn(node2);
     const outbound = await outboundLegOf(node1, picker);
     await execute(node2.client, tokenLeg, 'intercept', BAD_UUID); // fails, but pre-answers the token leg
     expect((await node1.sim.waitForChannel(picker, (channel) => channel.bridgedTo === outbound)).answerState).toBe('early');
@@ -173,7 +184,7 @@ describe('cross-node hand-off', () => {
   it('the picker hanging up (or uuid_kill of X) before the answer cancels the token leg: ORIGINATOR_CANCEL', async () => {
     const { node1, node2 } = await cluster();
     const picker = await sendPicker(node1, NODE2);
-    const tokenLeg = await tokenLegOn(node2);
+    const tokenLeg = await heldLegOn(node2);
     const outbound = await outboundLegOf(node1, picker);
     await node1.client.command(`api uuid_kill ${outbound} NORMAL_TEMPORARY_FAILURE`);
     const t = await ended(node2, tokenLeg);
@@ -216,19 +227,41 @@ describe('refusals before any token leg', () => {
 });
 
 describe('sipCall on the cluster profile', () => {
-  it('outside the ACL: refused before a channel exists (no channel, no event); admitted: parked with the token, or UNALLOCATED_NUMBER', async () => {
+  it('outside the ACL: refused before a channel exists (no channel, no event); admitted: routed (held here), or UNALLOCATED_NUMBER', async () => {
     const { node2 } = await cluster();
-    const outsider = node2.sim.sipCall({ profile: 'cluster', fromHost: '192.0.2.66', destination: `pickup-${TOKEN}` });
+    const outsider = node2.sim.sipCall({ profile: 'cluster', fromHost: '192.0.2.66', destination: 'hold' });
     expect(node2.sim.channel(outsider)).toBeUndefined();
     expect(await channelEvents(node2)).toEqual([]);
 
-    const admitted = node2.sim.sipCall({ profile: 'cluster', fromHost: '10.0.0.1', destination: `pickup-${TOKEN}`, headers: { 'X-FSP-Token': TOKEN } });
+    const admitted = node2.sim.sipCall({ profile: 'cluster', fromHost: '10.0.0.1', destination: 'hold', headers: { 'X-FSP-Token': TOKEN } });
     const parked = await node2.sim.waitForChannel(admitted, (channel) => channel.parked);
-    expect(parked.variables).toMatchObject({ fs_pickup_token: TOKEN, 'sip_h_X-FSP-Token': TOKEN, sip_network_ip: '10.0.0.1', sofia_profile_name: 'cluster' });
+    expect(parked.variables).toMatchObject({ 'sip_h_X-FSP-Token': TOKEN, sip_network_ip: '10.0.0.1', sofia_profile_name: 'cluster' });
     expect(parked.variables['user_name']).toBeUndefined();
 
     const unknown = node2.sim.sipCall({ profile: 'cluster', fromHost: '10.0.0.1', destination: 'pickup-ABC' });
     expect((await ended(node2, unknown)).hangupCause).toBe('UNALLOCATED_NUMBER');
+  });
+});
+
+describe('the product\'s token route (freeswitch-conf/dialplan/fs_pickup_cluster.xml)', () => {
+  it('pickup-<token> intercepts the call its hash entry names at once, once; a forged or used token is CALL_REJECTED', async () => {
+    const { node2 } = await cluster();
+    const call = await node2.sim.placeCall({ domain: 'pbx.test', targets: ['200'] });
+    const forged = node2.sim.sipCall({ profile: 'cluster', fromHost: '10.0.0.1', destination: `pickup-${TOKEN}` });
+    expect((await ended(node2, forged)).hangupCause).toBe('CALL_REJECTED');
+
+    expect(bodyText(await node2.client.command(`api hash insert/fs_pickup_token/pickup-${TOKEN}/${call.aLeg}`))).toBe('+OK\n');
+    const tokenLeg = node2.sim.sipCall({ profile: 'cluster', fromHost: '10.0.0.1', destination: `pickup-${TOKEN}` });
+    const bridged = await node2.sim.waitForChannel(tokenLeg, (channel) => channel.bridgedTo === call.aLeg);
+    expect(bridged.variables).toMatchObject({ intercept_unanswered_only: 'true', current_application: 'intercept' });
+    expect((await ended(node2, call.bLegs[0]!)).hangupCause).toBe('PICKED_OFF');
+    // The route looked the token up (an API event) and deleted it.
+    const lookups = (await allEvents(node2)).filter((event) => event.get('API-Command') === 'hash').map((event) => event.get('API-Command-Argument'));
+    expect(lookups).toContain(`select/fs_pickup_token/pickup-${TOKEN}`);
+    expect(bodyText(await node2.client.command(`api hash select/fs_pickup_token/pickup-${TOKEN}`))).toBe('-ERR no reply\n');
+
+    const reused = node2.sim.sipCall({ profile: 'cluster', fromHost: '10.0.0.1', destination: `pickup-${TOKEN}` });
+    expect((await ended(node2, reused)).hangupCause).toBe('CALL_REJECTED');
   });
 });
 

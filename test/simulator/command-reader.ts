@@ -1,8 +1,10 @@
 /**
  * Splits what a client writes into ESL commands, as mod_event_socket's `read_packet` does: a first
  * line (the command), `Name: value` header lines, a blank line, and — if a `Content-Length` header
- * was sent — that many bytes of body.
+ * was sent — that many bytes of body. Each command says how many TCP reads it came in: a client that
+ * writes a command in pieces stalls on a real switch (Nagle + delayed ACK), so tests check for 1.
  */
+import { performance } from 'node:perf_hooks';
 
 /** One command as received: the exact text, its first line, headers and optional body. */
 export interface ReceivedCommand {
@@ -16,6 +18,12 @@ export interface ReceivedCommand {
   /** Header lines after the first, by name as sent (in order; a repeated name keeps its last value). */
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: string;
+  /** How many TCP reads (socket `data` chunks) carried the command's bytes. */
+  readonly chunks: number;
+  /** performance.now() when its first byte arrived. */
+  readonly firstByteAt: number;
+  /** The controlled channel's uuid on an outbound (`socket` application) session; absent on inbound connections. */
+  readonly session?: string;
 }
 
 const BLANK_LINE = Buffer.from('\n\n');
@@ -23,12 +31,24 @@ const BLANK_LINE = Buffer.from('\n\n');
 /** Incremental reader of one connection's command stream. */
 export class CommandReader {
   private pending: Buffer = Buffer.alloc(0);
+  // Reads that carried bytes of the command now being assembled, and when its first byte came.
+  private partialChunks = 0;
+  private partialSince = 0;
 
-  constructor(private readonly connectionId: number) {}
+  constructor(
+    private readonly connectionId: number,
+    private readonly session?: string,
+  ) {}
 
-  /** Appends received bytes and returns every complete command. */
+  /** Whether part of a command has arrived and the rest has not. */
+  get hasPartial(): boolean {
+    return this.partialChunks > 0;
+  }
+
+  /** Appends received bytes (one TCP read) and returns every complete command. */
   push(chunk: Buffer): ReceivedCommand[] {
     this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    if (this.partialChunks++ === 0) this.partialSince = performance.now();
     const commands: ReceivedCommand[] = [];
     for (;;) {
       // Stray newlines between commands are ignored, as read_packet skips empty lines.
@@ -37,6 +57,7 @@ export class CommandReader {
       const end = this.pending.indexOf(BLANK_LINE, start);
       if (end < 0) {
         this.pending = this.pending.subarray(start);
+        if (this.pending.length === 0) this.partialChunks = 0;
         return commands;
       }
       const lines = this.pending.toString('utf8', start, end).split('\n').map((l) => l.replace(/\r$/, ''));
@@ -60,8 +81,14 @@ export class CommandReader {
         line,
         headers,
         ...(length ? { body: this.pending.toString('utf8', bodyStart, bodyEnd) } : {}),
+        chunks: this.partialChunks,
+        firstByteAt: this.partialSince,
+        ...(this.session === undefined ? {} : { session: this.session }),
       });
       this.pending = this.pending.subarray(bodyEnd);
+      // What is left came with this read.
+      this.partialChunks = 1;
+      this.partialSince = performance.now();
     }
   }
 }

@@ -1,21 +1,25 @@
 /**
  * One inbound event-socket connection: auth, then commands in the order and with the reply texts
  * of mod_event_socket's parse_command (prefix matches, case-insensitive), and event delivery in
- * the format and with the filters the client chose.
+ * the format and with the filters the client chose, at the moments its listener loop would write them
+ * (listener-outbox.ts).
  */
 import type { Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { executeApi, type ApiEnvironment } from './api-commands.ts';
-import type { QueuedMessage } from './channel.ts';
 import { CommandReader, headerValue, type ReceivedCommand } from './command-reader.ts';
 import { canonicalEventName } from './event-names.ts';
+import { ListenerOutbox, splitCommandWait } from './listener-outbox.ts';
+import { messageOf, targetOf } from './sendmsg.ts';
 import type { SimEvent } from './sim-event.ts';
 import { Subscription } from './subscription.ts';
+import { sleep, type Timing } from './timing.ts';
 import { AUTH_REQUEST, DISCONNECT_NOTICE, apiResponse, commandReply, type EventFormat, type Header } from './wire.ts';
 
 /** What a connection needs from the simulator. */
 export interface ConnectionHost {
   readonly password: string;
+  readonly timing: Timing;
   /** The API environment of the current switch process (it changes on restart). */
   environment(): ApiEnvironment;
   /** Every received command is recorded here, before it is handled. */
@@ -30,10 +34,12 @@ const LOG_LEVELS: Readonly<Record<string, number>> = {
 export class EslConnection {
   private readonly reader: CommandReader;
   private readonly subscription = new Subscription();
+  private readonly outbox: ListenerOutbox;
   private authenticated = false;
   private logging = false;
   private closing = false;
   private pending: Promise<void> = Promise.resolve();
+  private inFlight = 0;
 
   constructor(
     readonly id: number,
@@ -41,12 +47,25 @@ export class EslConnection {
     private readonly host: ConnectionHost,
   ) {
     this.reader = new CommandReader(id);
+    // In fast timing events go out as they fire; in real timing only when the listener loop is free.
+    const realTiming = host.timing.listenerPollMs !== undefined;
+    this.outbox = new ListenerOutbox((frame) => socket.write(frame), () => realTiming && (this.reader.hasPartial || this.inFlight > 0), host.timing.listenerPollMs);
     socket.on('error', () => socket.destroy());
+    socket.on('close', () => this.outbox.stop());
     socket.on('data', (chunk: Buffer) => {
       for (const command of this.reader.push(chunk)) {
         host.record(command);
-        this.pending = this.pending.then(() => this.handle(command)).catch((error: unknown) => this.fail(error));
+        this.inFlight++;
+        this.pending = this.pending
+          .then(() => this.handleInTurn(command))
+          .catch((error: unknown) => this.fail(error))
+          .finally(() => {
+            this.inFlight--;
+            this.outbox.flush();
+          });
       }
+      // Any byte from the client wakes the listener (a bare newline gets the queued events out).
+      this.outbox.flush();
     });
     socket.write(AUTH_REQUEST);
   }
@@ -60,7 +79,7 @@ export class EslConnection {
   deliver(event: SimEvent, render: (format: EventFormat) => Buffer): boolean {
     // Only plain and json are simulated; an `event xml` listener gets nothing.
     if (!this.receivesEvents || this.subscription.format === 'xml' || !this.subscription.accepts(event)) return true;
-    return this.socket.write(render(this.subscription.format));
+    return this.outbox.push(render(this.subscription.format));
   }
 
   /** Writes raw bytes (tests of malformed frames). */
@@ -102,6 +121,12 @@ export class EslConnection {
   private disconnect(): void {
     this.closing = true;
     this.socket.end(DISCONNECT_NOTICE);
+  }
+
+  private async handleInTurn(command: ReceivedCommand): Promise<void> {
+    const wait = splitCommandWait(command, this.host.timing.splitCommandStallMs);
+    if (wait > 0) await sleep(wait);
+    await this.handle(command);
   }
 
   private async handle(command: ReceivedCommand): Promise<void> {
@@ -167,11 +192,10 @@ export class EslConnection {
   }
 
   private sendmsg(command: ReceivedCommand): string {
-    const header = (name: string): string | undefined => headerValue(command.headers, name);
-    const uuid = command.line.slice('sendmsg'.length).trim() || header('session-id') || '';
+    const uuid = targetOf(command);
     const channel = this.host.environment().core.find(uuid);
     if (!channel) return `-ERR invalid session id [${uuid}]`;
-    const message = parseMessage(header, command.body);
+    const message = messageOf(command);
     if (message) this.host.environment().core.queueMessage(channel, message);
     return '+OK';
   }
@@ -222,19 +246,4 @@ export class EslConnection {
 function splitCommand(text: string): [string, string | undefined] {
   const space = text.indexOf(' ');
   return space < 0 ? [text, undefined] : [text.slice(0, space), text.slice(space + 1)];
-}
-
-function parseMessage(header: (name: string) => string | undefined, body: string | undefined): QueuedMessage | undefined {
-  const callCommand = header('call-command')?.toLowerCase();
-  if (callCommand === 'hangup') return { kind: 'hangup', cause: header('hangup-cause') ?? 'NORMAL_CLEARING' };
-  if (callCommand !== 'execute') return undefined;
-  const app = header('execute-app-name') ?? '';
-  const arg = header('execute-app-arg') ?? body ?? '';
-  const uuid = header('event-uuid');
-  return {
-    kind: 'execute',
-    call: { app, arg, ...(uuid === undefined ? {} : { uuid }) },
-    loops: Math.max(1, Number.parseInt(header('loops') ?? '1', 10) || 1),
-    eventLock: header('event-lock')?.toLowerCase() === 'true',
-  };
 }

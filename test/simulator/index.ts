@@ -5,8 +5,9 @@ export type { DialPickupOptions, EnqueueMemberOptions, PlaceCallOptions, PlacedC
 export type { CallCenterAgent, CallCenterQueue, QueueStrategy } from './callcenter.ts';
 export type { BlfNotify, BlfSubscribeOptions } from './blf-presence.ts';
 export type { DeliveredMessage } from './sip-messaging.ts';
-export type { ChannelSnapshot } from './channel.ts';
+export type { ChannelSnapshot, ChannelTimes } from './channel.ts';
 export type { ReceivedCommand } from './command-reader.ts';
-export type { Dialplan, DialplanExtension } from './dialplan.ts';
+export type { Dialplan, DialplanAction, DialplanCondition, DialplanExtension } from './dialplan.ts';
+export { parseDialplanXml } from './dialplan-xml.ts';
 export type { DirectoryUser } from './directory.ts';
 export { ChannelStateError, NoSuchChannelError, SimulatorConfigError, SimulatorError, SimulatorTimeoutError } from './errors.ts';

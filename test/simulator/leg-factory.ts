@@ -57,7 +57,12 @@ export interface SipInboundSpec extends CallerIdentity {
   readonly variables?: Readonly<Record<string, string>>;
 }
 
-/** Creates an inbound sofia channel up to CHANNEL_CREATE; route it with `core.route`. */
+/**
+ * Creates an inbound sofia channel up to CHANNEL_CREATE; route it with `core.route`. Its variables
+ * come in the order mod_sofia sets them (16a's channel data): the INVITE's, then — for a phone that
+ * answered the digest challenge — a copy of the directory lookup's REQUEST_PARAMS event and the
+ * user's, then the rest of the INVITE (SDP offer included).
+ */
 export function createSipInbound(core: SwitchCore, spec: SipInboundSpec): Channel {
   const created = nowMicros();
   const uuid = randomUUID();
@@ -71,25 +76,34 @@ export function createSipInbound(core: SwitchCore, spec: SipInboundSpec): Channe
   channel.variables.set('uuid', uuid);
   core.register(channel);
   const domain = spec.authenticated?.domain ?? spec.fromHost;
+  const fromTag = randomUUID().slice(0, 8);
   setVariables(channel, {
     sip_from_user: spec.fromUser,
     sip_from_uri: `${spec.fromUser}@${spec.fromHost}`,
     sip_from_host: spec.fromHost,
+    video_media_flow: 'disabled',
+    audio_media_flow: 'disabled',
+    text_media_flow: 'disabled',
     channel_name: name,
     sip_call_id: `${randomUUID()}@${ip}`,
     sip_local_network_addr: '127.0.0.1',
     sip_network_ip: ip,
     sip_network_port: port,
+    sip_invite_stamp: String(created),
     sip_received_ip: ip,
     sip_received_port: port,
     sip_via_protocol: 'udp',
   });
   if (spec.authenticated) {
     const { user } = spec.authenticated;
+    channel.variables.set('sip_authorized', 'true');
+    const lookup = core.options.stamper.coreHeaders('REQUEST_PARAMS', ['sofia.c', 'sofia_handle_sip_i_invite', 10735]);
+    for (const [header, value] of lookup) channel.variables.set(header, value);
     setVariables(channel, {
-      sip_authorized: 'true',
+      sip_number_alias: user,
       sip_auth_username: user,
       sip_auth_realm: domain,
+      number_alias: user,
       requested_user_name: user,
       requested_domain_name: domain,
       user_context: spec.context ?? 'default',
@@ -100,8 +114,15 @@ export function createSipInbound(core: SwitchCore, spec: SipInboundSpec): Channe
     });
   }
   setVariables(channel, {
+    sip_from_user_stripped: spec.fromUser,
+    sip_from_tag: fromTag,
     sofia_profile_name: sipProfile,
+    sofia_profile_url: `sip:mod_sofia@127.0.0.1:5060`,
+    recovery_profile_name: sipProfile,
+    sip_full_via: `SIP/2.0/UDP ${ip}:${port};branch=z9hG4bK-${fromTag}`,
     sip_from_display: spec.callerIdName,
+    sip_full_from: `"${spec.callerIdName}" <sip:${spec.fromUser}@${spec.fromHost}>;tag=${fromTag}`,
+    sip_full_to: `<sip:${spec.destination}@${domain}>`,
     sip_req_user: spec.destination,
     sip_req_uri: `${spec.destination}@${domain}`,
     sip_req_host: domain,
@@ -112,7 +133,14 @@ export function createSipInbound(core: SwitchCore, spec: SipInboundSpec): Channe
     sip_contact_port: port,
     sip_contact_uri: `${spec.fromUser}@${ip}:${port}`,
     sip_contact_host: ip,
+    rtp_use_codec_string: 'PCMU,PCMA',
+    sip_via_host: ip,
+    sip_via_port: port,
+    max_forwards: '70',
     ...(spec.authenticated ? { presence_id: `${spec.authenticated.user}@${domain}` } : {}),
+    switch_r_sdp: `v=0\r\no=phone 1 1 IN IP4 ${ip}\r\ns=-\r\nc=IN IP4 ${ip}\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n`,
+    ep_codec_string: 'CORE_PCM_MODULE.PCMU@8000h@20i@64000b',
+    endpoint_disposition: 'DELAYED NEGOTIATION',
     call_uuid: uuid,
     ...Object.fromEntries(Object.entries(spec.headers ?? {}).map(([header, value]) => [`sip_h_${header}`, value])),
     ...spec.variables,

@@ -35,7 +35,7 @@ export async function originate(core: SwitchCore, argument: string): Promise<str
     core.run(a, [{ app: application[1]!, arg: application[2]! } satisfies AppCall]);
   } else {
     const [extension = '', , context = 'default'] = target.trim().split(/\s+/);
-    const program = core.lookupDialplan(context, extension);
+    const program = core.lookupDialplan(a, extension, context);
     if (program) core.transfer(a, program);
     else core.hangup(a, 'NO_ROUTE_DESTINATION');
   }

@@ -52,10 +52,11 @@ export async function run4Call(context: ReplayContext): Promise<{ caller: string
   return { caller, aLeg };
 }
 
-/** Run 4's picker phone: user 100 dials 88sales and is parked (pickup_request=sales). */
-export function run4Picker(context: ReplayContext, parkTimeoutSec: number): Promise<string> {
-  // The captured park_timeout was 10 s; a shorter one changes only when the timeout fires.
-  return context.sim.dialPickup({ extension: '100', domain: 'pbx.test', dialled: '88sales', parkTimeoutSec, variables: { pickup_request: 'sales' } });
+/** Run 4's picker phone: user 100 dials 88sales; run 4's dialplan parks it (pickup_request=sales). Resolves once parked. */
+export async function run4Picker(context: ReplayContext): Promise<string> {
+  const picker = await context.sim.dialPickup({ extension: '100', domain: 'pbx.test', dialled: '88sales' });
+  await context.sim.waitForChannel(picker, (channel) => channel.parked);
+  return picker;
 }
 
 /** Run 4's end of a scenario: every channel gone, then `hupall` and `show channels count`. */

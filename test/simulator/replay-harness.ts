@@ -57,6 +57,8 @@ export type CapturedScenario = Pick<Scenario, 'stem' | 'sharedControl' | 'skipRe
 
 /** What one side (capture or simulator) of a replay looked like. */
 export interface ReplayRecord {
+  /** Channel uuid → role (`loopback/200-b#1`), from the event stream. */
+  readonly roles: ReadonlyMap<string, string>;
   readonly legs: Record<string, readonly LegStep[]>;
   readonly controlCommands: string[];
   readonly controlReplies: string[];
@@ -84,7 +86,8 @@ function comparableReply(command: string, reply: string): string {
   return `rows=${parsed.row_count} columns=${Object.keys(parsed.rows[0] ?? {}).join(',')}`;
 }
 
-function sideOfCommands(commands: string[], replies: string[], roles: ReadonlyMap<string, string>, skip?: RegExp): [string[], string[]] {
+/** Commands (without auth) and their replies as compared: uuids as roles, `show … as json` reduced, skipped replies blanked. */
+export function sideOfCommands(commands: string[], replies: string[], roles: ReadonlyMap<string, string>, skip?: RegExp): [string[], string[]] {
   const relevant = commands.map((command, index) => [command, replies[index] ?? ''] as const).filter(([command]) => !command.startsWith('auth '));
   return [
     relevant.map(([command]) => normalise(command, roles)),
@@ -92,11 +95,13 @@ function sideOfCommands(commands: string[], replies: string[], roles: ReadonlyMa
   ];
 }
 
-function repliesOf(frames: readonly RawFrame[]): string[] {
+/** The reply texts (Reply-Text, or an api/response body) among a connection's frames. */
+export function repliesOf(frames: readonly RawFrame[]): string[] {
   return frames.filter((frame) => headerOf(frame, 'Content-Type') !== 'auth/request' && !headerOf(frame, 'Content-Type')?.startsWith('text/event')).map(replyOf);
 }
 
-function byRole(legs: ReadonlyMap<string, readonly LegStep[]>): Record<string, readonly LegStep[]> {
+/** Per-leg sequences keyed by role, sorted. */
+export function byRole(legs: ReadonlyMap<string, readonly LegStep[]>): Record<string, readonly LegStep[]> {
   return Object.fromEntries([...legs].sort(([a], [b]) => a.localeCompare(b)));
 }
 
@@ -105,7 +110,8 @@ function captureFiles(scenario: CapturedScenario, format: 'plain' | 'json'): { e
   return { events: `${scenario.stem}.event-${format}.txt`, control, controller: `${scenario.stem}.controller.txt` };
 }
 
-function capturedSide(fileName: string, roles: ReadonlyMap<string, string>, skip?: RegExp): [string[], string[]] {
+/** A capture connection's commands (its `.sent`) and replies, as compared. */
+export function capturedSide(fileName: string, roles: ReadonlyMap<string, string>, skip?: RegExp): [string[], string[]] {
   const session = readCaptureSession(fileName);
   return sideOfCommands(
     session.map(({ command }) => command.raw.replace(/\n\n$/, '')),
@@ -124,7 +130,7 @@ export function recordOfCapture(scenario: CapturedScenario, format: 'plain' | 'j
   const [controllerCommands, controllerReplies] = capturedSide(files.controller, view.roles);
   const headers = checkedHeaders(events, view.roles, scenario.headerChecks ?? []);
   const callcenter = callcenterActions(events, view.roles);
-  return { legs: byRole(view.legs), controlCommands, controlReplies, controllerCommands, controllerReplies, headers, callcenter };
+  return { roles: view.roles, legs: byRole(view.legs), controlCommands, controlReplies, controllerCommands, controllerReplies, headers, callcenter };
 }
 
 /** One simulated node with the connections the capture driver had to its FreeSWITCH. */
@@ -165,14 +171,16 @@ export async function openNode(options: SimulatorOptions, format: 'plain' | 'jso
     sim,
     context,
     async record(compare) {
-      // A reply comes after every event written before it: the subscriber has them all now.
+      // Fast timing: a reply comes after every event written before it, so the subscriber has them all
+      // now. Real timing: the listener writes them on its next polls.
       await subscriber.command('api hostname');
+      if (options.timing === 'real') await new Promise((resolve) => setTimeout(resolve, 50));
       const view = legView(subscriber.events);
       const [controlCommands, controlReplies] = sideOfCommands(control.sent, repliesOf(control.frames), view.roles, compare.skipReplies);
       const [controllerCommands, controllerReplies] = sideOfCommands(controllerClient?.sent ?? [], repliesOf(controllerClient?.frames ?? []), view.roles);
       const headers = checkedHeaders(subscriber.events, view.roles, compare.headerChecks ?? []);
       const callcenter = callcenterActions(subscriber.events, view.roles);
-      return { legs: byRole(view.legs), controlCommands, controlReplies, controllerCommands, controllerReplies, headers, callcenter };
+      return { roles: view.roles, legs: byRole(view.legs), controlCommands, controlReplies, controllerCommands, controllerReplies, headers, callcenter };
     },
     async close() {
       subscriber.close();

@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'vitest';
-import { LAB_DIALPLAN, LAB_DIRECTORY, RUN4_DIALPLAN } from './capture-lab.ts';
+import { LAB_DIALPLAN, LAB_DIRECTORY, run4Dialplan } from './capture-lab.ts';
 import type { ChannelSnapshot } from './channel.ts';
 import { callerHearsRinging, controllerIntercepts, originate, run4Call, run4Cleanup, run4Picker, subscribedController } from './replay-drivers.ts';
 import { expectSameAsCapture, recordOfCapture, recordOfSimulator, type ReplayContext, type Scenario } from './replay-harness.ts';
@@ -234,11 +234,11 @@ const SCENARIOS: Scenario[] = [
     stem: '14-park-pickup-sendmsg-intercept.node1',
     sharedControl: true,
     formats: ['plain', 'json'],
-    dialplan: RUN4_DIALPLAN,
+    dialplan: run4Dialplan(),
     async drive(context) {
       const { aLeg } = await run4Call(context);
       await subscribedController(context);
-      const picker = await run4Picker(context, 10);
+      const picker = await run4Picker(context);
       await controllerIntercepts(context, picker, aLeg);
       await context.sim.waitForChannel(picker, (channel) => channel.bridgedTo === aLeg);
       await context.sim.hangup(picker);
@@ -250,15 +250,15 @@ const SCENARIOS: Scenario[] = [
     stem: '14b-park-pickup-target-gone-no-reaction.node1',
     sharedControl: true,
     formats: ['plain', 'json'],
-    dialplan: RUN4_DIALPLAN,
+    // park_timeout has whole-second resolution: 2 s leaves at least 1 s for set + intercept.
+    dialplan: run4Dialplan(2),
     async drive(context) {
       const { caller, aLeg } = await run4Call(context);
       await context.send(`api uuid_kill ${caller} NORMAL_CLEARING`);
       await context.gone();
       await context.send(`api uuid_exists ${aLeg}`);
       await subscribedController(context);
-      // park_timeout has whole-second resolution: 2 s leaves at least 1 s for set + intercept.
-      await controllerIntercepts(context, await run4Picker(context, 2), aLeg);
+      await controllerIntercepts(context, await run4Picker(context), aLeg);
       await run4Cleanup(context);
     },
   },
@@ -267,7 +267,7 @@ const SCENARIOS: Scenario[] = [
     stem: '14c3-park-pickup-target-gone-tone-event-lock-then-hangup.node1',
     sharedControl: true,
     formats: ['plain'],
-    dialplan: RUN4_DIALPLAN,
+    dialplan: run4Dialplan(),
     // The caller was killed 19 ms after the originate: the 180 had come, but the originate loop had
     // not yet passed it on to the caller. A slow loop tick reproduces that.
     simulator: { parkTickMs: 300 },
@@ -280,7 +280,7 @@ const SCENARIOS: Scenario[] = [
       await context.gone();
       await context.send(`api uuid_exists ${aLeg}`);
       await subscribedController(context);
-      const picker = await run4Picker(context, 10);
+      const picker = await run4Picker(context);
       const controller = await controllerIntercepts(context, picker, aLeg);
       await controller.waitForEvent((event) => event.get('Event-Name') === 'CHANNEL_EXECUTE_COMPLETE' && event.get('Application') === 'intercept');
       await controller.command(`sendmsg ${picker}\ncall-command: execute\nexecute-app-name: playback\nexecute-app-arg: tone_stream://%(250,250,480,620);loops=3\nevent-lock: true\nEvent-UUID: ${randomUUID()}`);
@@ -293,10 +293,10 @@ const SCENARIOS: Scenario[] = [
     stem: '14d-park-pickup-no-controller-park-timeout.node1',
     sharedControl: true,
     formats: ['plain', 'json'],
-    dialplan: RUN4_DIALPLAN,
+    dialplan: run4Dialplan(1),
     async drive(context) {
       await subscribedController(context);
-      await run4Picker(context, 1);
+      await run4Picker(context);
       await run4Cleanup(context);
     },
   },

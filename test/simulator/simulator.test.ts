@@ -1,10 +1,12 @@
 /**
  * The simulator's own API and channel model beyond the replays: normal answer/bridge, refusals,
  * park tick vs inline transfer, restart and connection control, heartbeat and the benchmark flood.
+ * The picker's phone parks here (run 4's pickup), through a test dialplan searched before the product's.
  */
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DecodedEvent } from './capture-reader.ts';
+import type { Dialplan } from './dialplan.ts';
 import { SimulatorTimeoutError } from './errors.ts';
 import { FreeSwitchSimulator, type SimulatorOptions } from './simulator.ts';
 import { EslTestClient, bodyText, replyText } from './test-client.ts';
@@ -14,13 +16,26 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
+// 88park<s> parks with park_timeout=<s>; any other 88… parks with intercept_unanswered_only=true.
+const PARKING: Dialplan = [
+  { name: 'park-timeout', expression: /^88park(\d+)$/, actions: [['set', 'park_timeout=$1:NORMAL_TEMPORARY_FAILURE'], ['park']] },
+  { name: 'park', expression: /^88/, actions: [['set', 'intercept_unanswered_only=true'], ['park']] },
+];
+
 async function start(options: SimulatorOptions = {}, subscription = 'plain ALL'): Promise<{ sim: FreeSwitchSimulator; port: number; client: EslTestClient }> {
-  const sim = new FreeSwitchSimulator({ parkTickMs: 2, ...options });
+  const sim = new FreeSwitchSimulator({ parkTickMs: 2, dialplan: PARKING, ...options });
   const port = await sim.listen(0);
   cleanups.push(() => sim.close());
   const client = await EslTestClient.subscribed(port, subscription);
   cleanups.push(() => client.close());
   return { sim, port, client };
+}
+
+/** User 100's phone dials `dialled` and parks; resolves with its uuid. */
+async function parkedPicker(sim: FreeSwitchSimulator, dialled = '88sales', authenticated = true): Promise<string> {
+  const picker = await sim.dialPickup({ extension: '100', domain: 'pbx.test', dialled, authenticated });
+  await sim.waitForChannel(picker, (channel) => channel.parked);
+  return picker;
 }
 
 /** A reply arrives after every event written before it: the client has seen them all. */
@@ -72,7 +87,7 @@ describe('calls', () => {
     const call = await sim.placeCall({ domain: 'pbx.test', targets: ['200'] });
     await sim.answer(call.bLegs[0]!);
     await sim.waitForChannel(call.aLeg, (channel) => channel.bridgedTo !== undefined);
-    const picker = await sim.dialPickup({ extension: '100', domain: 'pbx.test', dialled: '88sales', variables: { intercept_unanswered_only: 'true' } });
+    const picker = await parkedPicker(sim);
     expect(await sendmsg(client, picker, 'intercept', call.aLeg, '\nEvent-UUID: 5d1b0a52-0000-4000-8000-000000000001')).toBe('+OK');
     const done = await client.waitForEvent((event) => event.get('Application-UUID') === '5d1b0a52-0000-4000-8000-000000000001' && event.get('Event-Name') === 'CHANNEL_EXECUTE_COMPLETE', 'intercept done');
     expect([done.get('Answer-State'), done.get('Other-Leg-Unique-ID'), done.get('Application-Response')]).toEqual(['early', undefined, '_none_']);
@@ -80,13 +95,14 @@ describe('calls', () => {
     expect(sim.channel(call.bLegs[0]!)!.hangupCause).toBeUndefined();
   });
 
-  it('dialPickup: the dialled string verbatim, user_name/domain_name only when authenticated', async () => {
+  it('dialPickup: a phone call routed by the dialplan, the dialled string verbatim, user_name/domain_name only when authenticated', async () => {
     const { sim } = await start();
-    const known = await sim.dialPickup({ extension: '100', domain: 'pbx.test', dialled: '88sales' });
-    const anonymous = await sim.dialPickup({ extension: '101', domain: 'pbx.test', dialled: '88 x\ny', authenticated: false });
+    const known = await parkedPicker(sim);
+    const anonymous = await parkedPicker(sim, '88 x\ny', false);
     expect(sim.channel(known)).toMatchObject({ name: 'sofia/internal/100@pbx.test', parked: true, answerState: 'ringing' });
-    expect(sim.channel(known)!.variables).toMatchObject({ user_name: '100', domain_name: 'pbx.test', sip_req_user: '88sales', fs_pickup_request: 'true' });
-    expect(sim.channel(known)!.variables['park_timeout']).toBeUndefined();
+    expect(sim.channel(known)!.variables).toMatchObject({ user_name: '100', domain_name: 'pbx.test', sip_authorized: 'true', sip_req_user: '88sales', intercept_unanswered_only: 'true' });
+    expect(sim.channel(known)!.times.inviteSent).toBeGreaterThan(0);
+    expect(sim.channel(known)!.times.inviteSent).toBeLessThanOrEqual(sim.channel(known)!.times.created);
     expect(sim.channel(anonymous)!.variables['user_name']).toBeUndefined();
     expect(sim.channel(anonymous)!.variables['sip_req_user']).toBe('88 x\ny');
   });
@@ -95,7 +111,7 @@ describe('calls', () => {
 describe('park tick, transfers and message queues', () => {
   it('sendmsg waits for the park tick; uuid_transfer … inline acts at once', async () => {
     const { sim, client } = await start({ parkTickMs: 60_000 });
-    const picker = await sim.dialPickup({ extension: '100', domain: 'pbx.test', dialled: '88sales' });
+    const picker = await parkedPicker(sim);
     expect(await sendmsg(client, picker, 'set', 'queued=yes')).toBe('+OK');
     expect(bodyText(await client.command(`api uuid_getvar ${picker} queued`))).toBe('_undef_');
     expect(bodyText(await client.command(`api uuid_transfer ${picker} set:moved=yes,park inline`))).toBe('+OK\n');
@@ -109,7 +125,7 @@ describe('park tick, transfers and message queues', () => {
   it('without event-lock a queued hangup cuts a playback short; with it the playback ends first', async () => {
     for (const eventLock of [false, true]) {
       const { sim, client } = await start({ parkTickMs: 5 });
-      const picker = await sim.dialPickup({ extension: '100', domain: 'pbx.test', dialled: '88sales' });
+      const picker = await parkedPicker(sim);
       await sendmsg(client, picker, 'playback', 'tone_stream://%(100,100,480);loops=2', eventLock ? '\nevent-lock: true' : '');
       await sendmsg(client, picker, 'hangup', 'NORMAL_CLEARING');
       await sim.waitForChannel(picker, (channel) => channel.hangupCause === 'NORMAL_CLEARING');
@@ -127,23 +143,23 @@ describe('park tick, transfers and message queues', () => {
 
   it('park_timeout ends a parked channel with its cause', async () => {
     const { sim } = await start();
-    const picker = await sim.dialPickup({ extension: '100', domain: 'pbx.test', dialled: '88sales', parkTimeoutSec: 1 });
+    const picker = await parkedPicker(sim, '88park1');
     expect((await sim.waitForChannel(picker, (channel) => channel.hangupCause !== undefined, 3_000)).hangupCause).toBe('NORMAL_TEMPORARY_FAILURE');
   });
 
   it('waitForChannel rejects with a coded error when the condition never holds', async () => {
     const { sim } = await start();
-    const picker = await sim.dialPickup({ extension: '100', domain: 'pbx.test', dialled: '88sales' });
+    const picker = await parkedPicker(sim);
     await expect(sim.waitForChannel(picker, (channel) => channel.bridgedTo !== undefined, 20)).rejects.toMatchObject({ code: 'SIM_TIMEOUT' });
     await expect(sim.waitForChannel(picker, () => false, 1)).rejects.toBeInstanceOf(SimulatorTimeoutError);
   });
 });
 
 describe('the simulated process and its connections', () => {
-  it('restart: connections dropped, channels gone without events, new Core-UUID, Event-Sequence from 1', async () => {
+  it('restart: connections dropped, channels gone without events, new Core-UUID, Event-Sequence from 1 again', async () => {
     const { sim, port, client } = await start();
     const before = sim.coreUuid;
-    await sim.dialPickup({ extension: '100', domain: 'pbx.test', dialled: '88sales' });
+    await parkedPicker(sim);
     const eventsBefore = (await synced(client)).events.length;
     sim.restart({ coreUuid: '0bd2c9a6-0000-4000-8000-000000000000' });
     await client.whenClosed();
@@ -153,9 +169,11 @@ describe('the simulated process and its connections', () => {
     expect(sim.liveChannels()).toEqual([]);
     const again = await EslTestClient.subscribed(port, 'plain ALL');
     cleanups.push(() => again.close());
-    await sim.dialPickup({ extension: '100', domain: 'pbx.test', dialled: '88sales' });
+    const picker = await parkedPicker(sim);
     const first = await again.waitForEvent(() => true, 'an event');
-    expect([first.get('Core-UUID'), first.get('Event-Sequence')]).toEqual(['0bd2c9a6-0000-4000-8000-000000000000', '1']);
+    // Sequence 1 went to the directory lookup's REQUEST_PARAMS, which the phone's channel keeps as variables.
+    expect(sim.channel(picker)!.variables['Event-Sequence']).toBe('1');
+    expect([first.get('Core-UUID'), first.get('Event-Sequence')]).toEqual(['0bd2c9a6-0000-4000-8000-000000000000', '2']);
   });
 
   it('refuses new connections while not accepting; dropConnections resets the open ones', async () => {

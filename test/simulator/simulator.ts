@@ -1,8 +1,10 @@
 /**
  * FreeSwitchSimulator: a TCP server speaking FreeSWITCH's inbound event socket, over a small channel
- * model (switch-core.ts). The test-facing methods play the phones: callers, ringing phones that
- * answer on demand, and the picker's phone dialling the pickup code. Simulators sharing a SipNetwork
- * are the nodes of a cluster, reaching each other through their SIP profile `cluster`.
+ * model (switch-core.ts) routed by the product's XML dialplan (freeswitch-conf/) after the test's own
+ * extensions; its `socket` application connects out to controllers. The test-facing methods play the
+ * phones: callers, ringing phones that answer on demand, and the picker's phone dialling the pickup
+ * code. Simulators sharing a SipNetwork are the nodes of a cluster, reaching each other through their
+ * SIP profile `cluster`.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -11,17 +13,19 @@ import type { CallCenterQueue, QueueStrategy } from './callcenter.ts';
 import type { AppCall, Channel, ChannelSnapshot } from './channel.ts';
 import { snapshotOf } from './channel.ts';
 import type { ReceivedCommand } from './command-reader.ts';
-import { ClusterProfile, CLUSTER_PROFILE, PICKUP_CLUSTER_CONTEXT, PICKUP_CLUSTER_DIALPLAN } from './cluster-profile.ts';
+import { ClusterProfile, CLUSTER_PROFILE, PICKUP_CLUSTER_CONTEXT } from './cluster-profile.ts';
 import { EslConnection } from './connection.ts';
 import type { Dialplan } from './dialplan.ts';
+import { loadProductDialplan } from './dialplan-xml.ts';
 import { Directory, type DirectoryUser } from './directory.ts';
 import { ChannelStateError, NoSuchChannelError, SimulatorTimeoutError } from './errors.ts';
 import { floodEvent } from './flood.ts';
 import { createLoopbackPair, createSipInbound } from './leg-factory.ts';
-import { EventStamper, type SimEvent } from './sim-event.ts';
+import { EventStamper, nowMicros, type SimEvent } from './sim-event.ts';
 import { SipMessaging, type DeliveredMessage } from './sip-messaging.ts';
 import type { SipNetwork } from './sip-network.ts';
 import { SwitchCore } from './switch-core.ts';
+import { FAST_TIMING, REAL_TIMING, sleep, type Timing } from './timing.ts';
 import { eventFrame, serializeJson, serializePlain, type EventFormat } from './wire.ts';
 
 /** Simulator settings; defaults mimic the capture lab. */
@@ -32,12 +36,23 @@ export interface SimulatorOptions {
   coreUuid?: string;
   ipv4?: string;
   heartbeatIntervalMs?: number;
-  /** How often a parked channel reads queued sendmsgs (FreeSWITCH: 20 ms). */
+  /** How often a parked channel reads queued sendmsgs in fast timing (FreeSWITCH: 20 ms, real timing's value). */
   parkTickMs?: number;
   /** How long a called phone takes to send its 180 Ringing (default 0: at once). */
   ringDelayMs?: number;
-  /** Extensions for calls routed through the dialplan (`originate`, `uuid_transfer … XML`). */
+  /**
+   * Extensions searched before the product's dialplan files (freeswitch-conf/dialplan/default/00_fs_pickup.xml
+   * and fs_pickup_cluster.xml), for every routed call (phones, `originate`, `uuid_transfer … XML`).
+   */
   dialplan?: Dialplan;
+  /**
+   * 'fast' (default): every step immediate, for the test suite. 'real': FreeSWITCH's measured timing
+   * (timing.ts, README "Timing mode"): 20 ms polls, uuid_bridge hand-over, phone and SIP delays, the
+   * 40 ms stall of a command written in pieces.
+   */
+  timing?: 'fast' | 'real';
+  /** How long the `socket` application waits for a controller's first command (FreeSWITCH: 25 s, fixed). */
+  socketFirstCommandTimeoutMs?: number;
   /** Directory users for `user/` dial strings; others get a default ring-forever phone. */
   directory?: readonly DirectoryUser[];
   /** The SIP network shared with the other nodes of a cluster; needs `clusterSipAddress`. */
@@ -83,14 +98,13 @@ export interface EnqueueMemberOptions {
   callerName?: string;
 }
 
-/** Options of `dialPickup`. */
+/** Options of `dialPickup`: the phone of user `extension`@`domain` dials `dialled`. */
 export interface DialPickupOptions {
   extension: string;
   domain: string;
   dialled: string;
-  parkTimeoutSec?: number;
+  /** Default true: the phone answered the digest challenge (sip_authorized, user_name, domain_name). */
   authenticated?: boolean;
-  variables?: Record<string, string>;
 }
 
 /**
@@ -122,14 +136,20 @@ const DEFAULTS = {
   heartbeatIntervalMs: 20_000,
   parkTickMs: 20,
   ringDelayMs: 0,
+  socketFirstCommandTimeoutMs: 25_000,
 } as const;
 
 /** A simulated FreeSWITCH node. */
 export class FreeSwitchSimulator {
   readonly switchname: string;
-  /** Every command any client sent, in arrival order. */
+  /**
+   * Every command any client sent, in arrival order: inbound connections and the `socket`
+   * application's sessions (`session` = the controlled channel), each with the TCP reads it came in.
+   */
   readonly commands: ReceivedCommand[] = [];
-  private readonly settings: Required<Omit<SimulatorOptions, 'coreUuid' | 'sipNetwork' | 'clusterSipAddress' | 'clusterAcl' | 'clusterContext' | 'queues'>>;
+  private readonly settings: Required<Omit<SimulatorOptions, 'coreUuid' | 'sipNetwork' | 'clusterSipAddress' | 'clusterAcl' | 'clusterContext' | 'queues' | 'timing'>>;
+  private readonly timing: Timing;
+  private readonly globals: Map<string, string>;
   private readonly queues: Map<string, CallCenterQueue>;
   private readonly presence = new BlfPresence();
   private readonly messaging = new SipMessaging();
@@ -142,6 +162,7 @@ export class FreeSwitchSimulator {
   private acceptingConnections = true;
   private nextConnectionId = 1;
   private heartbeat: NodeJS.Timeout | undefined;
+  private socketCommandHook: ((command: ReceivedCommand) => Promise<void> | void) | undefined;
 
   constructor(options: SimulatorOptions = {}) {
     this.settings = {
@@ -152,9 +173,12 @@ export class FreeSwitchSimulator {
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? DEFAULTS.heartbeatIntervalMs,
       parkTickMs: options.parkTickMs ?? DEFAULTS.parkTickMs,
       ringDelayMs: options.ringDelayMs ?? DEFAULTS.ringDelayMs,
-      dialplan: options.dialplan ?? [],
+      dialplan: [...(options.dialplan ?? []), ...loadProductDialplan()],
       directory: options.directory ?? [],
+      socketFirstCommandTimeoutMs: options.socketFirstCommandTimeoutMs ?? DEFAULTS.socketFirstCommandTimeoutMs,
     };
+    this.timing = options.timing === 'real' ? REAL_TIMING : FAST_TIMING;
+    this.globals = new Map([['hostname', this.settings.hostname], ['local_ip_v4', '127.0.0.1']]);
     this.switchname = this.settings.switchname;
     this.queues = new Map((options.queues ?? []).map((queue) => [queue.name, queue]));
     this.cluster = new ClusterProfile(
@@ -197,6 +221,23 @@ export class FreeSwitchSimulator {
   dropConnections(): void {
     for (const connection of this.connections) connection.destroy();
     this.connections.clear();
+  }
+
+  /**
+   * Sets a global variable, as vars.xml's `<X-PRE-PROCESS cmd="set" data="name=value"/>` or
+   * `api global_setvar` would: `$${name}` in the dialplan (e.g. `fs_pickup_controllers`, the
+   * `socket` application's `host:port|host:port`) and `${name}` fall back to it. It outlives restarts.
+   */
+  /**
+   * Test hook: runs before any socket session handles a command (awaited), e.g. to answer a call in the instant
+   * between a controller's claim and its intercept. `undefined` removes it.
+   */
+  beforeSocketCommand(hook: ((command: ReceivedCommand) => Promise<void> | void) | undefined): void {
+    this.socketCommandHook = hook;
+  }
+
+  setGlobal(name: string, value: string): void {
+    this.globals.set(name, value);
   }
 
   /** false: new connections are closed as soon as they arrive. */
@@ -314,11 +355,14 @@ export class FreeSwitchSimulator {
   }
 
   /**
-   * The picker's phone dials the pickup code: an inbound SIP channel (digest-authenticated unless
-   * `authenticated: false`) that sets the variables and park_timeout, then parks (capture 14).
-   * Resolves with its uuid after CHANNEL_PARK.
+   * The picker's phone dials: an inbound SIP call (digest-authenticated unless `authenticated: false`)
+   * to `dialled`, routed through the dialplan as the phone's INVITE would be (the product's
+   * 00_fs_pickup.xml for 88…). Resolves with its uuid once it is routed; `times.inviteSent` is when the
+   * phone sent its INVITE (real timing: 23.7 ms before its CHANNEL_CREATE).
    */
   async dialPickup(options: DialPickupOptions): Promise<string> {
+    const inviteSent = nowMicros();
+    if (this.timing.phoneInviteMs > 0) await sleep(this.timing.phoneInviteMs);
     const authenticated = options.authenticated ?? true;
     const picker = createSipInbound(this.core, {
       fromUser: options.extension,
@@ -328,14 +372,9 @@ export class FreeSwitchSimulator {
       destination: options.dialled,
       ...(authenticated ? { authenticated: { user: options.extension, domain: options.domain } } : {}),
     });
-    const variables = options.variables ?? { fs_pickup_request: 'true' };
-    this.core.route(picker, [
-      ...Object.entries(variables).map(([name, value]) => ({ app: 'set', arg: `${name}=${value}` })),
-      { app: 'set', arg: `park_timeout=${options.parkTimeoutSec ?? 10}:NORMAL_TEMPORARY_FAILURE` },
-      { app: 'park', arg: '' },
-    ]);
-    await this.waitUntil(() => picker.parked || !picker.alive || undefined, 'the picker to park', 5_000);
-    if (!picker.alive) throw new ChannelStateError(picker.uuid, `hung up before parking (${picker.hangupCause})`);
+    picker.times.inviteSent = inviteSent;
+    if (this.timing.routingMs > 0) await sleep(this.timing.routingMs);
+    this.core.route(picker);
     return picker.uuid;
   }
 
@@ -450,11 +489,19 @@ export class FreeSwitchSimulator {
       },
       parkTickMs: this.settings.parkTickMs,
       ringDelayMs: this.settings.ringDelayMs,
-      dialplan: [...this.settings.dialplan, ...PICKUP_CLUSTER_DIALPLAN],
+      dialplan: this.settings.dialplan,
       directory: new Directory(this.settings.directory),
       cluster: this.cluster,
       queues: this.queues,
       messaging: this.messaging,
+      globals: this.globals,
+      timing: this.timing,
+      sockets: {
+        firstCommandTimeoutMs: this.settings.socketFirstCommandTimeoutMs,
+        nextConnectionId: () => this.nextConnectionId++,
+        record: (command) => this.commands.push(command),
+        beforeCommand: (command) => this.socketCommandHook?.(command),
+      },
     });
     return [core, stamper];
   }
@@ -464,8 +511,11 @@ export class FreeSwitchSimulator {
       socket.destroy();
       return;
     }
+    // mod_event_socket sets TCP_NODELAY on every listener socket (else Nagle would hold events back behind the client's delayed ACKs).
+    socket.setNoDelay(true);
     const connection = new EslConnection(this.nextConnectionId++, socket, {
       password: this.settings.password,
+      timing: this.timing,
       environment: () => ({ core: this.core, identity: this.stamper.identity }),
       record: (command) => this.commands.push(command),
     });

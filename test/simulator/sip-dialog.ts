@@ -1,7 +1,8 @@
 /**
  * One INVITE dialog between two simulated nodes: the UAC leg X (a bridge's `sofia/cluster/…` leg on the
  * sending node) and the UAS leg T (the inbound leg on the receiving node). What one leg does reaches the
- * other a macrotask later, in order, as SIP would carry it (captures 15, 15b, 15c, 15h):
+ * other a macrotask later (in real timing: the hop times of capture 17), in order, as SIP would carry it
+ * (captures 15, 15b, 15c, 15h):
  * - T pre-answered → 183 → X early media; T answered → 200 → X answered;
  * - T hung up before its answer → error answer (404 for NO_ROUTE_DESTINATION…), after it → BYE; either
  *   carries `Reason: Q.850;cause=…`, so X ends with T's very cause (`recv_refuse` / `recv_bye`);
@@ -10,9 +11,13 @@
  *   carries no Reason: X's cause comes from the status (CALL_REJECTED, NORMAL_TEMPORARY_FAILURE).
  */
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { setVariables, type Channel, type SipSignalling } from './channel.ts';
 import { causeOfSipStatus, q850Of, reasonHeader, sipPhraseOf, sipStatusOf } from './hangup-causes.ts';
 import type { SwitchCore } from './switch-core.ts';
+import { afterHop, type Timing } from './timing.ts';
+
+type Hop = keyof Timing['sipHopMs'];
 
 type DialogState = 'calling' | 'confirmed' | 'terminated';
 
@@ -20,6 +25,7 @@ type DialogState = 'calling' | 'confirmed' | 'terminated';
 export class SipDialog {
   readonly callId = randomUUID();
   private state: DialogState = 'calling';
+  private lastUacDelivery = 0;
   private uas: { readonly core: SwitchCore; readonly leg: Channel } | undefined;
 
   constructor(
@@ -43,7 +49,7 @@ export class SipDialog {
     this.uas = { core, leg };
     leg.signalling = this.uasSignalling();
     const [ip = '', port = ''] = receiverAddress.split(':');
-    this.toUac((x) => {
+    this.toUac('other', (x) => {
       setVariables(x, { sip_call_id: this.callId, sip_network_ip: ip, sip_network_port: port, sip_reply_host: ip, sip_reply_port: port });
     });
   }
@@ -51,7 +57,7 @@ export class SipDialog {
   /** An answer with no channel behind it (no Reason header): X ends with the status's cause. */
   refuse(status: number): void {
     this.state = 'terminated';
-    this.toUac((x) => {
+    this.toUac('other', (x) => {
       setVariables(x, {
         sip_hangup_disposition: 'recv_refuse',
         sip_invite_failure_status: String(status),
@@ -64,11 +70,11 @@ export class SipDialog {
 
   private uasSignalling(): SipSignalling {
     return {
-      earlyMedia: () => this.toUac((x) => this.uacCore.preAnswer(x)),
+      earlyMedia: () => this.toUac('earlyMedia', (x) => this.uacCore.preAnswer(x)),
       answered: () => {
         if (this.state !== 'calling') return;
         this.state = 'confirmed';
-        this.toUac((x) => this.uacCore.answer(x));
+        this.toUac('answer', (x) => this.uacCore.answer(x));
       },
       hungUp: (t) => this.uasHungUp(t),
     };
@@ -81,7 +87,7 @@ export class SipDialog {
     this.state = 'terminated';
     t.variables.set('sip_hangup_disposition', confirmed ? 'send_bye' : 'send_refuse');
     const status = confirmed ? 200 : sipStatusOf(cause);
-    this.toUac((x) => {
+    this.toUac('other', (x) => {
       setVariables(x, {
         sip_hangup_disposition: confirmed ? 'recv_bye' : 'recv_refuse',
         ...(confirmed ? {} : { sip_invite_failure_status: String(status), sip_invite_failure_phrase: sipPhraseOf(status) }),
@@ -97,7 +103,7 @@ export class SipDialog {
     const confirmed = this.state === 'confirmed';
     this.state = 'terminated';
     x.variables.set('sip_hangup_disposition', confirmed ? 'send_bye' : 'send_cancel');
-    setImmediate(() => {
+    afterHop(this.uacCore.options.timing.sipHopMs.other, () => {
       const uas = this.uas;
       if (!uas?.leg.alive) return;
       if (confirmed) setVariables(uas.leg, { sip_hangup_disposition: 'recv_bye', ...receivedReason(cause, 200) });
@@ -106,9 +112,11 @@ export class SipDialog {
     });
   }
 
-  /** Delivers something to X one macrotask later, if X is still up. */
-  private toUac(apply: (x: Channel) => void): void {
-    setImmediate(() => {
+  /** Delivers something to X one hop later (never before what was sent to it earlier), if X is still up. */
+  private toUac(hop: Hop, apply: (x: Channel) => void): void {
+    const now = performance.now();
+    this.lastUacDelivery = Math.max(now + this.uacCore.options.timing.sipHopMs[hop], this.lastUacDelivery);
+    afterHop(this.lastUacDelivery - now, () => {
       if (this.uac.alive) apply(this.uac);
     });
   }

@@ -4,6 +4,7 @@
  * Bridges are in bridging.ts. Event orders per leg follow the captures in test/fixtures/freeswitch-captures.
  */
 import { randomUUID } from 'node:crypto';
+import { apiEvent, runHash } from './api-commands.ts';
 import { Applications } from './applications.ts';
 import { runUuidBridge } from './bridging.ts';
 import { CallCenter, type CallCenterQueue } from './callcenter.ts';
@@ -19,11 +20,15 @@ import {
   type RunningApp,
 } from './channel.ts';
 import type { ClusterProfile } from './cluster-profile.ts';
-import { expandVariables, routeCall, type Dialplan } from './dialplan.ts';
+import type { ReceivedCommand } from './command-reader.ts';
+import { routeCall, type Dialplan } from './dialplan.ts';
 import type { Directory } from './directory.ts';
+import { expandText } from './expansion.ts';
 import { q850Of } from './hangup-causes.ts';
+import { Scheduler } from './scheduler.ts';
 import type { SipMessaging } from './sip-messaging.ts';
 import { nowMicros, type CallingSite, type EventStamper, type SimEvent } from './sim-event.ts';
+import { sleep, type Timing } from './timing.ts';
 import type { Header } from './wire.ts';
 
 /** What the core needs from the simulator around it. */
@@ -42,6 +47,23 @@ export interface CoreOptions {
   readonly queues: ReadonlyMap<string, CallCenterQueue>;
   /** Registrations and delivered MESSAGEs (`api chat`). */
   readonly messaging: SipMessaging;
+  /** Global variables (`$${name}`, `global_setvar`); configuration, so they outlive a restart. */
+  readonly globals: Map<string, string>;
+  readonly timing: Timing;
+  /** Outbound sessions of the `socket` application. */
+  readonly sockets: OutboundSocketSettings;
+}
+
+/** What the `socket` application needs from the simulator. */
+export interface OutboundSocketSettings {
+  /** How long FreeSWITCH waits for a controller's first command (25 s, hard-coded in mod_event_socket). */
+  readonly firstCommandTimeoutMs: number;
+  /** A connection id for a new session (shared with inbound connections). */
+  nextConnectionId(): number;
+  /** Every command a controller sends on a session is recorded here. */
+  record(command: ReceivedCommand): void;
+  /** Runs (and is awaited) before a session handles a command: tests stage what happens "meanwhile". */
+  beforeCommand(command: ReceivedCommand): Promise<void> | void;
 }
 
 // Where FreeSWITCH fires each channel event (Event-Calling-*), as seen in the captures.
@@ -77,11 +99,15 @@ export class SwitchCore {
   private readonly known = new Map<string, Channel>();
   private readonly hashRealms = new Map<string, Map<string, string>>();
   private readonly apps = new Applications();
+  private readonly taps = new Set<(event: SimEvent) => void>();
+  private readonly haltHandlers = new Set<() => void>();
   private halted = false;
   private sessionCounter = 0;
   readonly startedAt = Date.now();
   /** mod_callcenter's members and agent states. */
   readonly callcenter = new CallCenter(this);
+  /** sched_hangup's tasks. */
+  readonly scheduler = new Scheduler();
 
   constructor(readonly options: CoreOptions) {}
 
@@ -121,9 +147,17 @@ export class SwitchCore {
     return entries;
   }
 
+  /** Runs `handler` when the process halts (outbound sessions drop their sockets); returns the way to stop. */
+  whenHalted(handler: () => void): () => void {
+    this.haltHandlers.add(handler);
+    return () => this.haltHandlers.delete(handler);
+  }
+
   /** A restart: every channel is gone without a single event, every thread stops. */
   halt(): void {
     this.halted = true;
+    this.scheduler.halt();
+    for (const handler of [...this.haltHandlers]) handler();
     for (const channel of this.live.values()) {
       channel.hangupCause = 'SYSTEM_SHUTDOWN';
       channel.wakeup.wake();
@@ -135,7 +169,18 @@ export class SwitchCore {
 
   /** Fires a non-channel event (unless the process was halted). */
   fire(event: SimEvent): void {
-    if (!this.halted) this.options.publish(event);
+    if (!this.halted) this.emit(event);
+  }
+
+  /** Also gives every fired event to `listener` (outbound sessions); returns the way to stop. */
+  tap(listener: (event: SimEvent) => void): () => void {
+    this.taps.add(listener);
+    return () => this.taps.delete(listener);
+  }
+
+  private emit(event: SimEvent): void {
+    this.options.publish(event);
+    for (const listener of this.taps) listener(event);
   }
 
   /** Fires a channel event: core headers, `before`, the channel block, `after`. */
@@ -148,13 +193,13 @@ export class SwitchCore {
       ...channelHeaders(channel, !WITHOUT_VARIABLES.has(name)),
       ...after,
     ];
-    this.options.publish({ name, headers });
+    this.emit({ name, headers });
   }
 
   /** Fires a module's CUSTOM event that carries a channel's data (with variables), then its own headers. */
   fireCustomWithChannel(subclass: string, site: CallingSite, channel: Channel, after: readonly Header[]): void {
     if (this.halted) return;
-    this.options.publish(this.options.stamper.createCustom(subclass, site, [...channelHeaders(channel, true), ...after]));
+    this.emit(this.options.stamper.createCustom(subclass, site, [...channelHeaders(channel, true), ...after]));
   }
 
   // ---- state machine --------------------------------------------------------------------------
@@ -284,7 +329,7 @@ export class SwitchCore {
   /** Routes an inbound channel through the dialplan (or the given program) and runs it. */
   route(channel: Channel, program?: AppCall[]): void {
     this.enterRouting(channel);
-    const actions = program ?? this.lookupDialplan(channel.profile.context, channel.profile.destinationNumber);
+    const actions = program ?? this.lookupDialplan(channel);
     if (!actions) {
       this.hangup(channel, 'NO_ROUTE_DESTINATION');
       return;
@@ -293,9 +338,17 @@ export class SwitchCore {
     this.run(channel, actions);
   }
 
-  /** Dialplan actions for a destination, if an extension matches. */
-  lookupDialplan(context: string, destination: string): AppCall[] | undefined {
-    return routeCall(this.options.dialplan, context, destination);
+  /**
+   * The dialplan's applications for a channel, dialling `destination` in `context` (default: its
+   * own), if the hunt finds any. Condition fields are expanded against the channel now.
+   */
+  lookupDialplan(channel: Channel, destination = channel.profile.destinationNumber, context = channel.profile.context): AppCall[] | undefined {
+    const fields = (name: string): string | undefined => (name === 'destination_number' ? destination : name === 'context' ? context : undefined);
+    return routeCall(this.options.dialplan, {
+      context,
+      field: (name) => fields(name) ?? profileField(channel, name) ?? channel.variables.get(name) ?? '',
+      expand: (text) => this.expand(channel, text, fields),
+    });
   }
 
   /** `uuid_transfer … inline` and friends: leave whatever runs now, route to a new program. */
@@ -309,10 +362,19 @@ export class SwitchCore {
     channel.messages.push(message);
   }
 
-  /** Waits one tick (or until woken) and then reads queued messages, as park/sleep/playback loops do. */
-  async idle(channel: Channel, maxMs = this.options.parkTickMs): Promise<void> {
-    await channel.wakeup.wait(Math.min(maxMs, this.options.parkTickMs));
+  /** Waits one tick (at most `maxMs`) and then reads queued messages, as park/sleep/playback loops do. */
+  async idle(channel: Channel, maxMs = Infinity): Promise<void> {
+    await this.tick(channel, maxMs);
     await this.processMessages(channel);
+  }
+
+  /**
+   * One turn of a channel's loop, at most `maxMs`: in real timing the loop's fixed poll, whatever
+   * happens meanwhile; in fast timing a park tick, cut short when something happens to the channel.
+   */
+  tick(channel: Channel, maxMs = Infinity): Promise<void> {
+    const poll = this.options.timing.channelPollMs;
+    return poll === undefined ? channel.wakeup.wait(Math.min(maxMs, this.options.parkTickMs)) : sleep(Math.min(maxMs, poll));
   }
 
   /** Runs one application: optional pre-answer ("Requires media"), EXECUTE, the app, EXECUTE_COMPLETE. */
@@ -320,7 +382,13 @@ export class SwitchCore {
     const app = this.apps.get(call.app);
     if (!app || !channel.alive) return; // FreeSWITCH logs "Invalid Application" and fires nothing
     const arg = this.expand(channel, call.arg);
-    if (app.needsMedia) this.preAnswer(channel);
+    if (app.needsMedia && channel.answerState === 'ringing') {
+      // Only real timing waits (an await of nothing would still reorder fast timing's events).
+      const setupMs = this.options.timing.mediaSetupMs;
+      if (setupMs > 0) await sleep(setupMs);
+      if (!channel.alive) return;
+      this.preAnswer(channel);
+    }
     const running: RunningApp = { app: call.app, arg, uuid: call.uuid ?? randomUUID(), response: '_none_', completed: false };
     channel.appStack.push(running);
     if (arg !== '') channel.variables.set('current_application_data', arg);
@@ -334,12 +402,26 @@ export class SwitchCore {
     this.completeApp(channel, running);
   }
 
-  /** Expands `${…}` in an application argument against the channel's variables. */
-  expand(channel: Channel, text: string): string {
-    return expandVariables(text, (name) => (name === 'uuid' ? channel.uuid : channel.variables.get(name)), {
-      hash: (argument) => {
-        const [action, realm = '', key = ''] = argument.split('/');
-        return action === 'select' ? (this.hashRealm(realm).get(key) ?? '') : '';
+  /**
+   * `switch_channel_get_variable`: the channel's variable, else its caller-profile field (`overrides`
+   * first: a transfer's new destination), else the global.
+   */
+  variable(channel: Channel, name: string, overrides: (name: string) => string | undefined = () => undefined): string | undefined {
+    return channel.variables.get(name) ?? overrides(name) ?? profileField(channel, name) ?? this.options.globals.get(name);
+  }
+
+  /**
+   * Expands `$${global}` and `${…}` against the channel (`variable` above). `${hash(…)}` runs the hash
+   * API, which fires its API event as in capture 17; other APIs expand to nothing.
+   */
+  expand(channel: Channel, text: string, overrides: (name: string) => string | undefined = () => undefined): string {
+    return expandText(text, {
+      variable: (name) => this.variable(channel, name, overrides),
+      global: (name) => this.options.globals.get(name),
+      call: (api, argument) => {
+        if (api !== 'hash') return undefined;
+        this.fire(apiEvent(this.options.stamper, api, argument));
+        return runHash(this, argument);
       },
     });
   }
@@ -384,24 +466,51 @@ export class SwitchCore {
     }
   }
 
-  /** Reads the sendmsg queue; while an `event-lock` app runs, the queue waits for it. */
-  async processMessages(channel: Channel): Promise<void> {
+  /**
+   * Reads the sendmsg queue while `goesOn` (by default until something takes the channel away); while
+   * an `event-lock` app runs, the queue waits for it.
+   */
+  async processMessages(channel: Channel, goesOn = (): boolean => channel.alive && !channel.interrupted): Promise<void> {
     if (channel.eventLocked) return;
-    while (channel.alive && !channel.interrupted) {
+    while (goesOn()) {
       const message = channel.messages.shift();
       if (!message) return;
-      if (message.kind === 'hangup') {
-        this.hangup(channel, message.cause);
-        return;
-      }
-      for (let loop = 0; loop < message.loops && channel.alive && !channel.interrupted; loop++) {
-        channel.eventLocked = message.eventLock;
-        try {
-          await this.execute(channel, message.call);
-        } finally {
-          channel.eventLocked = false;
-        }
+      await this.runMessage(channel, message, goesOn);
+    }
+  }
+
+  /** Runs one sendmsg now: a hangup, or the application `loops` times while `goesOn` (event-lock holds the queue meanwhile). */
+  async runMessage(channel: Channel, message: QueuedMessage, goesOn: () => boolean = () => channel.alive): Promise<void> {
+    if (message.kind === 'hangup') {
+      this.hangup(channel, message.cause);
+      return;
+    }
+    for (let loop = 0; loop < message.loops && goesOn(); loop++) {
+      channel.eventLocked = message.eventLock;
+      try {
+        await this.execute(channel, message.call);
+      } finally {
+        channel.eventLocked = false;
       }
     }
   }
+}
+
+/** `switch_caller_get_field_by_name`: the caller-profile fields a dialplan or an expansion may name. */
+function profileField(channel: Channel, name: string): string | undefined {
+  const p = channel.profile;
+  const fields: Record<string, string | undefined> = {
+    destination_number: p.destinationNumber,
+    caller_id_name: p.callerIdName,
+    caller_id_number: p.callerIdNumber,
+    ani: p.ani,
+    network_addr: p.networkAddr,
+    username: p.username,
+    context: p.context,
+    dialplan: p.dialplan,
+    source: p.source,
+    uuid: channel.uuid,
+    chan_name: channel.name,
+  };
+  return Object.hasOwn(fields, name) ? fields[name] : undefined;
 }

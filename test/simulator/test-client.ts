@@ -1,6 +1,7 @@
 /**
  * A strict event-socket client for the simulator's tests: real TCP, frames split by Content-Length
- * (bytes), replies matched to commands in order, events decoded and kept.
+ * (bytes), replies matched to commands in order, events decoded and kept. It also plays the
+ * controller's end of an outbound (`socket` application) session (`accepted`, stand-in-controller.ts).
  */
 import { connect, type Socket } from 'node:net';
 import { decodeEventFrame, type DecodedEvent } from './capture-reader.ts';
@@ -47,6 +48,12 @@ export class EslTestClient {
     const client = new EslTestClient(socket);
     await client.waitFor(() => client.frames.length > 0, 'auth/request');
     return client;
+  }
+
+  /** The controller's end of a connection the simulator's `socket` application opened (FreeSWITCH sends nothing first). */
+  static accepted(socket: Socket): EslTestClient {
+    socket.setNoDelay(true);
+    return new EslTestClient(socket);
   }
 
   /** Connects, authenticates and subscribes (`event <format> <names>`). */

@@ -19,6 +19,19 @@ export const DISCONNECT_NOTICE = Buffer.from(
   `Content-Type: text/disconnect-notice\nContent-Length: ${Buffer.byteLength(GOODBYE)}\n\n${GOODBYE}`,
 );
 
+/**
+ * The notice an outbound (`socket` application) session ends with, naming the channel it controlled:
+ * headers and body, which FreeSWITCH sends in two writes (16f: two TCP reads).
+ */
+export function sessionDisconnectNotice(uuid: string): [headers: Buffer, body: Buffer] {
+  return [
+    Buffer.from(
+      `Content-Type: text/disconnect-notice\nControlled-Session-UUID: ${uuid}\nContent-Disposition: disconnect\nContent-Length: ${Buffer.byteLength(GOODBYE)}\n\n`,
+    ),
+    Buffer.from(GOODBYE),
+  ];
+}
+
 /** `command/reply` with a Reply-Text and optional extra headers (bgapi's Job-UUID). */
 export function commandReply(replyText: string, extra: readonly Header[] = []): Buffer {
   const lines = [`Content-Type: command/reply`, `Reply-Text: ${replyText}`, ...extra.map(([k, v]) => `${k}: ${v}`)];
