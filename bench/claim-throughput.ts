@@ -27,8 +27,8 @@ export async function measureClaimThroughput(connect: () => Promise<RedisConnect
   await Promise.all(
     claimers.map(async (claimer, i) => {
       for (;;) {
-        const call = await claimer.claim(domain, { group: 'sales' }, `picker-${i}`, 'random', Math.random(), ['n1']);
-        if (!call) return;
+        const call = await claimer.claim({ domain, index: { group: 'sales' }, pickerUuid: `picker-${i}`, strategy: 'random', random: Math.random(), deadNodes: [], tried: [], preferenceRevisions: new Map() });
+        if (!call || call === 'stale') return;
         claimed++;
       }
     }),

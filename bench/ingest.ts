@@ -52,7 +52,7 @@ export async function measureIngest(redisUrl: string, count: number): Promise<In
   const server = await startFloodServer();
   try {
     // 1. The controller's path: our ESL client, channel facts, the tracker mirroring into Redis.
-    const redis = connectRedis({ kind: 'single', url: redisUrl }, silent);
+    const { redis } = connectRedis({ kind: 'single', url: redisUrl }, silent);
     await new Promise((resolve) => redis.once('ready', resolve));
     const tracker = new RingingTracker(new CallStore(redis, new Keys('bench')), 'bench-node', silent);
     const esl = new EslClient({ host: '127.0.0.1', port: server.port, password: 'ClueCon', events: CONTROLLER_EVENTS, logger: silent });

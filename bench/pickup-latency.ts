@@ -80,8 +80,9 @@ export async function measurePickupLatency(redisUrl: string, ringingCalls: numbe
   try {
     for (const [i, sim] of sims.entries()) {
       const port = await sim.listen(0);
-      const env = { FSP_REDIS_URL: redisUrl, FSP_REDIS_KEY_PREFIX: prefix, FSP_ESL_PORT: String(port), FSP_NODE_NAME: nodeNames[i] as string, FSP_NODE_SIP_ADDRESS: `${acl[i]}:5090`, FSP_LOG_LEVEL: 'info', FSP_CLAIM_STRATEGY: 'oldest' };
-      const controller = startController(loadConfig(env), pino({ level: 'info' }, (logs[i] as PickupLog).sink));
+      const env = { FSP_REDIS_URL: redisUrl, FSP_REDIS_KEY_PREFIX: prefix, FSP_ESL_PORT: String(port), FSP_NODE_NAME: nodeNames[i] as string, FSP_NODE_SIP_ADDRESS: `${acl[i]}:5090`, FSP_LOG_LEVEL: 'info', FSP_CLAIM_STRATEGY: 'oldest', FSP_SOCKET_LISTEN: '127.0.0.1:0' };
+      const controller = await startController(loadConfig(env), pino({ level: 'info' }, (logs[i] as PickupLog).sink));
+      sim.setGlobal('fs_pickup_controllers', `${controller.socketAddress.host}:${controller.socketAddress.port}`);
       controllers.push(controller);
       await new Promise<void>((resolve) => controller.nodes[0]?.esl.onReady(() => resolve()));
     }
@@ -115,7 +116,7 @@ export async function measurePickupLatency(redisUrl: string, ringingCalls: numbe
     const endToEnd: number[] = [];
     for (let i = 0; i < pickups; i++) {
       const startedAt = performance.now();
-      const picker = await pickerSim.dialPickup({ extension: '100', domain, dialled: '88sales', parkTimeoutSec: 8, variables: { fs_pickup_request: 'true', intercept_unanswered_only: 'true' } });
+      const picker = await pickerSim.dialPickup({ extension: '100', domain, dialled: '88sales' });
       const line = await pickerLog.outcome(picker);
       if (line.msg !== 'call picked up') throw new Error(`pickup ${i} failed: ${JSON.stringify(line)}`);
       endToEnd.push(performance.now() - startedAt);

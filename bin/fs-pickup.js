@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// Runs the controller (src/main.ts) through tsx's loader; configuration comes from FSP_* variables (README).
-import { register } from 'tsx/esm/api';
+// Runs the compiled controller (dist/main.js); configuration comes from FSP_* variables (README).
+import { compiledModule } from './compiled.js';
 
-register();
-await import('../src/main.ts');
+await import(compiledModule('main.js'));

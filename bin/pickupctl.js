@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx's loader (fs-pickup runs from source; see README).
-import { register } from 'tsx/esm/api';
+// Runs the compiled CLI (dist/admin/cli.js); `npm run pickupctl` runs the TypeScript source instead.
+import { compiledModule } from './compiled.js';
 
-register();
-const { runCli } = await import('../src/admin/cli.ts');
+const { runCli } = await import(compiledModule('admin/cli.js'));
 process.exit(await runCli(process.argv.slice(2)));

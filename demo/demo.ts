@@ -27,6 +27,7 @@ const controllerLog = new Writable({
         .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
         .join(' ');
       say(`      [controller/${String(line.module ?? 'main')}] ${String(line.msg)}  ${details}`);
+      if (line.msg === 'ready') controllerLog.emit('ready');
     }
     done();
   },
@@ -37,7 +38,8 @@ async function main(): Promise<void> {
   const redis = await startRedisServer();
   const sim = new FreeSwitchSimulator({ switchname: 'demo-node' });
   const port = await sim.listen(0);
-  const env = { FSP_REDIS_URL: redis.url, FSP_ESL_HOST: '127.0.0.1', FSP_ESL_PORT: String(port), FSP_NODE_NAME: 'demo-node' };
+  // Port 0: any free port for the pickup socket; the simulated dialplan is pointed at it below.
+  const env = { FSP_REDIS_URL: redis.url, FSP_ESL_HOST: '127.0.0.1', FSP_ESL_PORT: String(port), FSP_NODE_NAME: 'demo-node', FSP_SOCKET_LISTEN: '127.0.0.1:0' };
   try {
     say(`1. Users' groups, set with pickupctl (Redis ${redis.url}):`);
     const cli = (args: string[]) => runCli(args, env, { out: (t) => say(`   ${t}`), err: (t) => say(`   ! ${t}`), readInput: () => '' });
@@ -47,17 +49,18 @@ async function main(): Promise<void> {
     say(`   and an invalid one is refused, nothing written:`);
     await cli(['set', `301@${DOMAIN}`, '--call-groups', 'sales team']);
 
-    say(`\n2. The controller connects to the simulated FreeSWITCH on 127.0.0.1:${port}:`);
-    const controller = startController(loadConfig(env), pino({ level: 'info' }, controllerLog));
-    await new Promise<void>((resolve) => controller.nodes[0]?.esl.onReady(() => resolve()));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    say(`\n2. The controller connects to the simulated FreeSWITCH on 127.0.0.1:${port}, whose dialplan connects pickups to it:`);
+    const ready = new Promise<void>((resolve) => controllerLog.once('ready', resolve));
+    const controller = await startController(loadConfig(env), pino({ level: 'info' }, controllerLog));
+    sim.setGlobal('fs_pickup_controllers', `${controller.socketAddress.host}:${controller.socketAddress.port}`);
+    await ready;
 
     say('\n3. A caller (5551234) calls user 200, a "sales" member; the phone rings:');
     const call = await sim.placeCall({ domain: DOMAIN, targets: ['200'], callerNumber: '5551234', callerName: 'Customer' });
     await new Promise((resolve) => setTimeout(resolve, 150));
 
     say('\n4. User 100 (pickup groups sales,support) dials 88sales:');
-    const picker = await sim.dialPickup({ extension: '100', domain: DOMAIN, dialled: '88sales', parkTimeoutSec: 8, variables: { fs_pickup_request: 'true', intercept_unanswered_only: 'true' } });
+    const picker = await sim.dialPickup({ extension: '100', domain: DOMAIN, dialled: '88sales' });
     const bridged = await sim.waitForChannel(picker, (c) => c.bridgedTo === call.aLeg, 5_000);
     const ringing = await sim.waitForChannel(call.bLegs[0] as string, (c) => c.hangupCause !== undefined, 5_000);
     say(`   => user 100 talks to the caller (picker ${bridged.uuid.slice(0, 8)} bridged to caller leg ${call.aLeg.slice(0, 8)}); 200's phone stopped ringing: ${ringing.hangupCause}`);
@@ -65,7 +68,7 @@ async function main(): Promise<void> {
     say('\n5. Another call rings 201 ("sales"); user 300 (pickup group support only) dials 88sales:');
     const second = await sim.placeCall({ domain: DOMAIN, targets: ['201'], callerNumber: '5559876' });
     await new Promise((resolve) => setTimeout(resolve, 150));
-    const refused = await sim.dialPickup({ extension: '300', domain: DOMAIN, dialled: '88sales', parkTimeoutSec: 8, variables: { fs_pickup_request: 'true', intercept_unanswered_only: 'true' } });
+    const refused = await sim.dialPickup({ extension: '300', domain: DOMAIN, dialled: '88sales' });
     const ended = await sim.waitForChannel(refused, (c) => c.hangupCause !== undefined, 5_000);
     say(`   => user 300 hears a tone and the call ends with ${ended.hangupCause} (SIP 403); 201 still rings: ${sim.channel(second.bLegs[0] as string)?.hangupCause === undefined}`);
 

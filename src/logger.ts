@@ -8,3 +8,11 @@ export function createLogger(level: string): Logger {
     redact: { paths: ['password', '*.password', 'esl.password', 'config.esl.password'], censor: '[redacted]' },
   });
 }
+
+/**
+ * What an expected failure (Redis or FreeSWITCH not answering, a closed socket) goes into a log line as: its
+ * message, without the stack trace that only a bug deserves (`err`).
+ */
+export function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -19,8 +19,8 @@ async function main(): Promise<void> {
     { nodes: config.nodes.map((node) => `${node.name}@${node.esl.host}:${node.esl.port}`), redis: config.redis.kind, prefix: config.pickupPrefix, strategy: config.claimStrategy },
     'fs-pickup starting',
   );
-  const controller = startController(config, logger);
-  logger.info('fs-pickup started');
+  // 'ready' follows once Redis and every node's event socket are connected.
+  const controller = await startController(config, logger);
   const shutdown = (signal: string): void => {
     logger.info({ signal }, 'fs-pickup stopping');
     controller.stop().then(

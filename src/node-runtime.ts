@@ -1,62 +1,76 @@
 import type { Logger } from 'pino';
-import type { NodeConfig } from '../config/config.ts';
-import { channelFactOf, CONTROLLER_EVENTS } from '../esl/channel-facts.ts';
-import { fetchRingingLegs } from '../esl/channel-snapshot.ts';
-import { EslClient } from '../esl/client.ts';
-import type { RingingCallNotice } from '../pickup/notifier.ts';
-import { PickupService, type PickupSettings, type PickupStores } from '../pickup/pickup-service.ts';
-import { RingingTracker } from '../tracker/ringing-tracker.ts';
+import type { NodeConfig } from './config/config.ts';
+import { FsPickupError } from './domain/errors.ts';
+import { reasonOf } from './logger.ts';
+import { channelFactOf, CONTROLLER_EVENTS } from './esl/channel-facts.ts';
+import { fetchRingingLegs } from './esl/channel-snapshot.ts';
+import { EslClient } from './esl/client.ts';
+import { ChannelWatches } from './pickup/channel-watches.ts';
+import type { RingingCallNotice } from './pickup/notifier.ts';
+import type { PickerNode } from './pickup/pickup-service.ts';
+import type { CallStore } from './store/call-store.ts';
+import type { NodeRegistry } from './store/node-registry.ts';
+import type { RedisHealth } from './store/redis-connection.ts';
+import { RingingTracker } from './tracker/ringing-tracker.ts';
 
 /** How often a served node's heartbeat is refreshed (it lives NodeRegistry's aliveForMs, 8 s). */
 export const HEARTBEAT_INTERVAL_MS = 2_000;
 
 /**
- * Everything one controller runs for one FreeSWITCH node: the event socket, the ringing-call tracker, the
- * pickup service and the node's heartbeat. After every (re)connect: the Core-UUID is compared with the one
- * recorded (a restarted switch lost its calls), the heartbeat is announced, and the calls are resynced from
- * `show channels as json`. On disconnect the heartbeat is withdrawn at once, so the node's calls stop being
- * offered (unless another controller still serves the node).
+ * Everything one controller runs for one FreeSWITCH node: the event socket, the ringing-call tracker, the events
+ * of channels a pickup follows, and the node's heartbeat. After every (re)connect: the Core-UUID is compared with
+ * the one recorded (a restarted switch lost its calls), the heartbeat is announced, and the calls are resynced
+ * from `show channels as json`. On disconnect the heartbeat is withdrawn at once, so the node's calls stop being
+ * offered (unless another controller still serves the node). Pickup requests of the node arrive on the
+ * controller's socket listener and are matched to the node by Core-UUID.
  */
-export class NodeRuntime {
+export class NodeRuntime implements PickerNode {
   readonly esl: EslClient;
+  readonly watches = new ChannelWatches();
   private readonly log: Logger;
   private readonly tracker: RingingTracker;
-  private readonly pickup: PickupService;
-  private coreUuid: string | undefined;
+  private currentCoreUuid: string | undefined;
+  /** The Core-UUID last recorded in Redis for this node (restart detection done for it). */
+  private registeredCoreUuid: string | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private resyncRunning = false;
   private resyncWanted = false;
 
   constructor(
     private readonly node: NodeConfig,
-    private readonly stores: PickupStores,
-    settings: PickupSettings,
+    private readonly stores: { readonly calls: CallStore; readonly registry: NodeRegistry; readonly health: RedisHealth },
     logger: Logger,
   ) {
     this.log = logger.child({ node: node.name });
     this.esl = new EslClient({ ...node.esl, events: CONTROLLER_EVENTS, logger: this.log });
     this.tracker = new RingingTracker(stores.calls, node.name, this.log);
-    this.pickup = new PickupService(this.esl, stores, node.name, settings, this.log);
     this.esl.onEvent((event) => {
-      this.pickup.observe(event);
+      this.watches.observe(event);
       const fact = channelFactOf(event);
       if (!fact) return;
-      switch (fact.kind) {
-        case 'pickup-parked':
-          return this.pickup.handle(fact);
-        case 'token-parked':
-          return this.pickup.acceptToken(fact);
-        default:
-          return this.tracker.apply(fact).catch((error: unknown) => {
-            this.log.error({ err: error, callUuid: fact.callUuid }, 'could not mirror a channel event; Redis reconnect will resync');
-          });
-      }
+      // Redis does not answer: the health watch logs the outage once and a resync follows its recovery.
+      return this.tracker.apply(fact).catch((error: unknown) => {
+        this.log.debug({ callUuid: fact.callUuid, reason: reasonOf(error) }, 'could not mirror a channel event; resync when Redis answers');
+        stores.health.reportFailure(error);
+      });
     });
     this.esl.onReady(() => this.onConnected());
+    // Announced at once when Redis (again) answers, not only on the next beat: pickups check liveness.
+    stores.health.onAnswering(() => void this.heartbeat());
     this.esl.onDisconnected(() => {
-      this.coreUuid = undefined;
-      this.stores.registry.withdraw(node.name).catch((error: unknown) => this.log.warn({ err: error }, 'could not withdraw the node heartbeat'));
+      this.currentCoreUuid = undefined;
+      this.stores.registry.withdraw(node.name).catch((error: unknown) => this.log.debug({ reason: reasonOf(error) }, 'could not withdraw the node heartbeat; it expires by itself'));
     });
+  }
+
+  /** The node's name in the cluster. */
+  get name(): string {
+    return this.node.name;
+  }
+
+  /** The Core-UUID of the FreeSWITCH process the event socket is connected to (undefined while disconnected). */
+  get coreUuid(): string | undefined {
+    return this.currentCoreUuid;
   }
 
   /** Called when a call starts ringing in call groups on this node. */
@@ -77,7 +91,8 @@ export class NodeRuntime {
 
   /** One resync at a time; a request during a run queues exactly one more. */
   async resync(why: string): Promise<void> {
-    if (!this.esl.isReady) return;
+    // Both are needed; whichever comes second asks again (FreeSWITCH's ready, Redis answering).
+    if (!this.esl.isReady || !this.stores.health.isUp) return;
     if (this.resyncRunning) {
       this.resyncWanted = true;
       return;
@@ -91,7 +106,9 @@ export class NodeRuntime {
         await this.tracker.resync(await fetchRingingLegs(this.esl), startedAt);
       } while (this.resyncWanted);
     } catch (error) {
-      this.log.error({ err: error }, 'resync failed; it runs again on the next Redis or FreeSWITCH reconnect');
+      this.log.warn({ reason: reasonOf(error) }, 'resync failed; it runs again when Redis answers or FreeSWITCH reconnects');
+      // The switch's and our own errors are FsPickupErrors; anything else came from the Redis client.
+      if (!(error instanceof FsPickupError)) this.stores.health.reportFailure(error);
     } finally {
       this.resyncRunning = false;
     }
@@ -99,26 +116,38 @@ export class NodeRuntime {
 
   private async onConnected(): Promise<void> {
     try {
-      const coreUuid = (await this.esl.api('global_getvar core_uuid')).trim();
-      const previous = await this.stores.registry.swapCoreUuid(this.node.name, coreUuid);
-      if (previous) {
-        // FreeSWITCH restarted: every channel it had is gone, whatever the store still says.
-        const dropped = await this.dropAllCalls();
-        this.log.warn({ previousCoreUuid: previous, coreUuid, dropped }, 'FreeSWITCH restarted (new Core-UUID): dropped the calls it had');
-      }
-      this.coreUuid = coreUuid;
-      await this.heartbeat();
+      // Known as soon as the switch says it: pickup sockets are matched to this node by it, Redis or not.
+      this.currentCoreUuid = (await this.esl.api('global_getvar core_uuid')).trim();
+      this.registeredCoreUuid = undefined;
     } catch (error) {
-      this.log.error({ err: error }, 'could not register the node after connecting');
+      this.log.warn({ reason: reasonOf(error) }, 'could not read the switch’s Core-UUID; it is read again on the next connect');
+      return;
     }
+    await this.heartbeat();
     await this.resync('connected to FreeSWITCH');
   }
 
+  /**
+   * Announces the node (every heartbeat interval). The first time for a Core-UUID it is recorded in Redis first:
+   * a new one means FreeSWITCH restarted and every call the store had there is gone. While Redis does not answer
+   * this is retried on the next beat.
+   */
   private async heartbeat(): Promise<void> {
-    if (!this.esl.isReady || !this.coreUuid) return;
-    await this.stores.registry
-      .heartbeat(this.node.name, { sipAddress: this.node.sipAddress, coreUuid: this.coreUuid })
-      .catch((error: unknown) => this.log.warn({ err: error }, 'node heartbeat failed'));
+    const coreUuid = this.currentCoreUuid;
+    if (!this.esl.isReady || !coreUuid) return;
+    try {
+      if (this.registeredCoreUuid !== coreUuid) {
+        const previous = await this.stores.registry.swapCoreUuid(this.node.name, coreUuid);
+        if (previous) {
+          const dropped = await this.dropAllCalls();
+          this.log.warn({ previousCoreUuid: previous, coreUuid, dropped }, 'FreeSWITCH restarted (new Core-UUID): dropped the calls it had');
+        }
+        this.registeredCoreUuid = coreUuid;
+      }
+      await this.stores.registry.heartbeat(this.node.name, { sipAddress: this.node.sipAddress, coreUuid });
+    } catch (error) {
+      this.stores.health.reportFailure(error);
+    }
   }
 
   private async dropAllCalls(): Promise<number> {

@@ -11,6 +11,8 @@
 #   FS_PUBLIC_IP         the Docker host's address that phones reach: goes into SDP and Contact.
 #   FS_SIP_PORT          this node's phone SIP port, published 1:1 (the port is in Contact headers).
 #   FS_RTP_PORTS         <first>-<last> RTP port of this node, published 1:1 (the ports are in SDP).
+#   FS_PICKUP_CONTROLLERS  host:port[|host:port…] of the fs-pickup controllers serving this node: the
+#                        dialplan's socket application connects pickers there ($${fs_pickup_controllers}).
 #
 # Each edit matches the stock text and the already-edited one (a restarted container keeps its
 # files), and the result is checked: another image version with other files fails here, loudly,
@@ -54,6 +56,7 @@ check_value FS_DOMAIN 'A-Za-z0-9.-'
 check_value FS_DEFAULT_PASSWORD 'A-Za-z0-9._-'
 check_value FS_PUBLIC_IP '0-9.'
 check_value FS_SIP_PORT '0-9'
+check_value FS_PICKUP_CONTROLLERS '0-9.:|'
 rtp_first=${FS_RTP_PORTS%%-*}
 rtp_last=${FS_RTP_PORTS#*-}
 check_value rtp_first '0-9'
@@ -62,6 +65,10 @@ check_value rtp_last '0-9'
 set_var domain "$FS_DOMAIN"
 set_var default_password "$FS_DEFAULT_PASSWORD"
 set_var internal_sip_port "$FS_SIP_PORT"
+# Not in the stock vars.xml: added once, before its closing tag, then set like the others.
+grep -qF 'data="fs_pickup_controllers=' "$conf/vars.xml" ||
+  edit "$conf/vars.xml" 's#</include>#  <X-PRE-PROCESS cmd="set" data="fs_pickup_controllers="/>\n</include>#' 'data="fs_pickup_controllers='
+set_var fs_pickup_controllers "$FS_PICKUP_CONTROLLERS"
 set_rtp_port start "$rtp_first"
 set_rtp_port end "$rtp_last"
 for kind in sip rtp; do

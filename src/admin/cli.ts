@@ -1,15 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadAdminConfig } from '../config/config.ts';
-import { behaviourOf, EMPTY_PREFERENCES, type UserPreferences } from '../domain/preferences.ts';
-import { parseUserRef, validateDomain, type UserRef } from '../domain/users.ts';
-import { Keys } from '../store/keys.ts';
 import { groupNameViolation } from '../domain/groups.ts';
+import { EMPTY_PREFERENCES, type UserPreferences } from '../domain/preferences.ts';
+import { formatUserRef, parseUserRef, validateDomain, type UserRef } from '../domain/users.ts';
 import { GroupSettingsStore } from '../store/group-settings-store.ts';
+import { Keys } from '../store/keys.ts';
 import { NodeRegistry } from '../store/node-registry.ts';
 import { PreferenceStore } from '../store/preference-store.ts';
-import { createRedis } from '../store/redis-connection.ts';
-import { parseImportFile, type RawPreferenceChange, validateChanges } from './preference-changes.ts';
+import { createRedis, type RedisConnection } from '../store/redis-connection.ts';
+import { formatImportFile, parseImportFile } from './import-format.ts';
+import { printProblems, printRows } from './output.ts';
+import { type RawPreferenceChange, validateChanges } from './preference-changes.ts';
+import { describeRedisTarget } from './redis-target.ts';
+import { spellingWarnings } from './spelling-warnings.ts';
 
 const USAGE = `pickupctl — call and pickup groups of fs-pickup users (stored in Redis: FSP_REDIS_URL)
 
@@ -18,22 +22,30 @@ usage:
                 [--acl-groups <list>] [--group-pickup yes|no] [--pickup-queues <list>]
         set the preferences of one user or of many at once (all or nothing); an omitted option is left as it
         is, an empty list ("") clears it. Lists are comma-separated, e.g. --call-groups "Support,Sales".
+        Group names are case-sensitive: "Sales" and "sales" are two groups (a pickup group that matches a call
+        group only except for case gets a warning). Every invalid entry is reported; nothing is written then.
         --acl-groups / --group-pickup: the legacy ACL groups and "Can - Call Pickup - Group" permission;
         --pickup-queues: call queues (88cg_<id>) the user may pick up from (none by default)
   pickupctl clear <ext@domain>...        remove everything (back to legacy behaviour, no rights)
   pickupctl import <file|->              set many users from lines "ext@domain;call groups;pickup groups"
-                                         (optionally ";ACL groups;group pickup;pickup queues")
+                                         (optionally ";ACL groups;group pickup;pickup queues"); every bad
+                                         line is reported with its number, and nothing is written then
+  pickupctl export <domain>              print every configured user of a domain in the import format:
+                                         pickupctl export pbx.example.com > users.txt; pickupctl import users.txt
   pickupctl notify <group>@<domain> <seconds|off>
                                          pickup notices for a call group: after a call rang that long
                                          unanswered, users who may pick it up get a SIP MESSAGE (off by default)
-  pickupctl show <ext@domain>...         show users' groups and behaviour
+  pickupctl show <ext@domain>...         show users' groups and behaviour, or that a user is not configured
   pickupctl list <domain>                list every configured user of a domain
   pickupctl nodes                        list the FreeSWITCH nodes the controllers serve, and which are up
-options: --json (machine-readable output), --help
-exit codes: 0 done, 1 invalid input (nothing written), 2 usage, 3 Redis unavailable`;
+options: --json (machine-readable output; export always prints the import format), --help
+exit codes: 0 done, 1 invalid input (nothing written), 2 usage or invalid FSP_* configuration,
+            3 Redis unavailable, 4 show: a user is not configured (the others are still shown)`;
 
-/** Exit codes of pickupctl. */
-const EXIT = { ok: 0, invalid: 1, usage: 2, unavailable: 3 } as const;
+const COMMANDS = new Set(['set', 'clear', 'import', 'export', 'show', 'list', 'notify', 'nodes']);
+
+/** Exit codes of pickupctl (listed in USAGE and the README). */
+const EXIT = { ok: 0, invalid: 1, usage: 2, unavailable: 3, notConfigured: 4 } as const;
 
 /** Where pickupctl writes; injectable for tests. */
 export interface CliIo {
@@ -48,8 +60,28 @@ const processIo: CliIo = {
   readInput: (path) => readFileSync(path === '-' ? 0 : path, 'utf8'),
 };
 
+/** What every command gets. */
+interface Context {
+  readonly store: PreferenceStore;
+  readonly keys: Keys;
+  readonly redis: RedisConnection;
+  readonly io: CliIo;
+  readonly json: boolean;
+}
+
+/**
+ * How long pickupctl waits for Redis before it gives up: each connection attempt times out after 5 s, but with
+ * Sentinel ioredis keeps asking the Sentinels again for ever.
+ */
+const CONNECT_DEADLINE_MS = 10_000;
+
 /** Runs pickupctl with `argv` (without node and script) and resolves with the exit code. */
-export async function runCli(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env, io: CliIo = processIo): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  io: CliIo = processIo,
+  connectDeadlineMs = CONNECT_DEADLINE_MS,
+): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -66,14 +98,14 @@ export async function runCli(argv: readonly string[], env: Readonly<Record<strin
       },
     });
   } catch (error) {
-    io.err(`${(error as Error).message}\n\n${USAGE}`);
-    return EXIT.usage;
+    return usage(io, (error as Error).message);
   }
   const [command, ...args] = parsed.positionals;
   if (parsed.values.help || !command) {
     io.out(USAGE);
     return parsed.values.help ? EXIT.ok : EXIT.usage;
   }
+  if (!COMMANDS.has(command)) return usage(io, `unknown command ${JSON.stringify(command)}`);
   let config;
   try {
     config = loadAdminConfig(env);
@@ -84,135 +116,164 @@ export async function runCli(argv: readonly string[], env: Readonly<Record<strin
     }
     throw error;
   }
+  const where = describeRedisTarget(config.redis);
   const redis = createRedis(config.redis, false);
   redis.on('error', () => undefined);
   try {
-    await redis.connect();
+    await connectWithin(redis, connectDeadlineMs);
   } catch (error) {
-    io.err(`cannot reach Redis (${config.redis.kind}): ${(error as Error).message}`);
+    redis.disconnect();
+    io.err(`cannot reach Redis at ${where}: ${(error as Error).message}`);
     return EXIT.unavailable;
   }
-  const store = new PreferenceStore(redis, new Keys(config.keyPrefix));
-  const json = parsed.values.json ?? false;
+  const keys = new Keys(config.keyPrefix);
+  const context: Context = { store: new PreferenceStore(redis, keys), keys, redis, io, json: parsed.values.json ?? false };
+  const { values } = parsed;
   try {
     switch (command) {
       case 'set': {
-        const fields = {
-          callGroups: parsed.values['call-groups'],
-          pickupGroups: parsed.values['pickup-groups'],
-          aclGroups: parsed.values['acl-groups'],
-          groupPickup: parsed.values['group-pickup'],
-          pickupQueues: parsed.values['pickup-queues'],
-        };
-        if (args.length === 0 || Object.values(fields).every((value) => value === undefined)) {
-          io.err(`set needs at least one user and at least one option to set\n\n${USAGE}`);
-          return EXIT.usage;
-        }
-        const changes = args.map((user) => ({ user, ...fields }));
-        return await applyChanges(store, changes, io, json);
+        const fields = { callGroups: values['call-groups'], pickupGroups: values['pickup-groups'], aclGroups: values['acl-groups'], groupPickup: values['group-pickup'], pickupQueues: values['pickup-queues'] };
+        if (args.length === 0 || Object.values(fields).every((value) => value === undefined)) return usage(io, 'set needs at least one user and at least one option to set');
+        return await applyChanges(context, args.map((user) => ({ user, ...fields })));
       }
       case 'clear':
         if (args.length === 0) return usage(io, 'clear needs at least one user');
-        return await applyChanges(store, args.map((user) => ({ user, callGroups: '', pickupGroups: '', aclGroups: '', groupPickup: false, pickupQueues: '' })), io, json);
-      case 'import': {
+        return await applyChanges(context, args.map((user) => ({ user, callGroups: '', pickupGroups: '', aclGroups: '', groupPickup: false, pickupQueues: '' })));
+      case 'import':
         if (args.length !== 1) return usage(io, 'import needs one file (or - for standard input)');
-        const changes = parseImportFile(io.readInput(args[0] as string));
-        if (!Array.isArray(changes)) {
-          io.err(`nothing written: ${changes.error}`);
-          return EXIT.invalid;
-        }
-        return await applyChanges(store, changes, io, json);
-      }
-      case 'show': {
-        if (args.length === 0) return usage(io, 'show needs at least one user');
-        const users: UserRef[] = [];
-        for (const value of args) {
-          const ref = parseUserRef(value);
-          if (!ref.ok) {
-            io.err(ref.error.message);
-            return EXIT.invalid;
-          }
-          users.push(ref.user);
-        }
-        const rows = await Promise.all(users.map(async (user) => ({ user: `${user.extension}@${user.domain}`, preferences: await store.get(user) })));
-        printRows(io, rows, json);
-        return EXIT.ok;
-      }
-      case 'notify': {
-        const [target, after] = args;
-        if (args.length !== 2 || !target || !after) return usage(io, 'notify needs <group>@<domain> and a number of seconds or "off"');
-        const at = target.lastIndexOf('@');
-        const group = target.slice(0, at);
-        const domain = target.slice(at + 1);
-        const groupProblem = groupNameViolation(group);
-        const domainProblem = validateDomain(domain);
-        const seconds = after === 'off' ? undefined : Number(after);
-        if (at < 0 || groupProblem || domainProblem || (seconds !== undefined && !(Number.isInteger(seconds) && seconds >= 1 && seconds <= 3600))) {
-          io.err(`nothing written: ${at < 0 ? 'write the group as <group>@<domain>' : groupProblem ? `call group ${JSON.stringify(group)} is invalid (${groupProblem})` : domainProblem ? domainProblem.message : 'the delay is a whole number of seconds from 1 to 3600, or "off"'}`);
-          return EXIT.invalid;
-        }
-        await new GroupSettingsStore(redis, new Keys(config.keyPrefix)).set(domain, group, { notifyAfterSeconds: seconds });
-        io.out(json ? JSON.stringify({ group, domain, notifyAfterSeconds: seconds ?? null }) : `${group}@${domain}\tpickup notices ${seconds === undefined ? 'off' : `after ${seconds} s`}`);
-        return EXIT.ok;
-      }
-      case 'nodes': {
-        const nodes = await new NodeRegistry(redis, new Keys(config.keyPrefix), 'pickupctl').describeNodes();
-        if (json) io.out(JSON.stringify(nodes));
-        for (const n of json ? [] : nodes) io.out(`${n.node}\t${n.alive ? 'up' : 'DOWN'}\tsip=${n.sipAddress ?? '-'}\tcore=${n.coreUuid ?? '-'}`);
-        return EXIT.ok;
-      }
-      case 'list': {
-        const domain = args[0];
-        if (args.length !== 1 || domain === undefined) return usage(io, 'list needs one domain');
-        const invalid = validateDomain(domain);
-        if (invalid) {
-          io.err(invalid.message);
-          return EXIT.invalid;
-        }
-        const rows = (await store.list(domain)).map((row) => ({ user: `${row.extension}@${domain}`, preferences: row.preferences }));
-        printRows(io, rows, json);
-        return EXIT.ok;
-      }
-      default:
-        return usage(io, `unknown command ${JSON.stringify(command)}`);
+        return await importFile(context, io.readInput(args[0] as string));
+      case 'export':
+        return args.length === 1 ? await exportDomain(context, args[0] as string) : usage(io, 'export needs one domain');
+      case 'show':
+        return args.length > 0 ? await show(context, args) : usage(io, 'show needs at least one user');
+      case 'list':
+        return args.length === 1 ? await list(context, args[0] as string) : usage(io, 'list needs one domain');
+      case 'notify':
+        return args.length === 2 ? await notify(context, args[0] as string, args[1] as string) : usage(io, 'notify needs <group>@<domain> and a number of seconds or "off"');
+      default: // 'nodes': the only one left of COMMANDS
+        return await nodes(context);
     }
   } catch (error) {
-    io.err(`Redis failed: ${(error as Error).message}`);
+    io.err(`Redis failed (${where}): ${(error as Error).message}`);
     return EXIT.unavailable;
   } finally {
     redis.disconnect();
   }
 }
 
-/** Validates every change against current values, then writes all of them or none. */
-async function applyChanges(store: PreferenceStore, changes: readonly RawPreferenceChange[], io: CliIo, json: boolean): Promise<number> {
+/** A problem as printed, with the line of the import file it is on (0: not from a file), to print them in order. */
+interface PrintedProblem {
+  readonly line: number;
+  readonly text: string;
+}
+
+/**
+ * Validates every change against current values (every problem of every change), then writes all of them or none;
+ * `refused` are problems found before (malformed import lines), reported with the others.
+ */
+async function applyChanges({ store, io, json }: Context, changes: readonly RawPreferenceChange[], refused: readonly PrintedProblem[] = []): Promise<number> {
   const current = new Map<string, UserPreferences>();
   for (const change of changes) {
     const ref = parseUserRef(change.user);
-    if (ref.ok) current.set(change.user, await store.get(ref.user));
+    if (ref.ok) current.set(formatUserRef(ref.user), await store.get(ref.user));
   }
-  const result = validateChanges(changes, (user) => current.get(`${user.extension}@${user.domain}`) ?? EMPTY_PREFERENCES);
-  if (!result.ok) {
-    io.err(`nothing written: ${result.rejected.length} of ${changes.length} change(s) invalid`);
-    for (const { change, error } of result.rejected) io.err(`  ${change.source ? `${change.source}: ` : ''}${error.message} [${error.code}]`);
+  const result = validateChanges(changes, (user) => current.get(formatUserRef(user)) ?? EMPTY_PREFERENCES);
+  if (!result.ok || refused.length > 0) {
+    const invalid = result.ok ? [] : result.rejected.flatMap(({ change, problems }) => problems.map((problem) => printed(`${problem.message} [${problem.code}]`, change.line)));
+    printProblems(io, [...refused, ...invalid].sort((a, b) => a.line - b.line).map((problem) => problem.text));
     return EXIT.invalid;
   }
   await store.setMany(result.changes);
-  printRows(io, result.changes.map((c) => ({ user: `${c.user.extension}@${c.user.domain}`, preferences: c.preferences })), json);
+  printRows(io, result.changes.map((c) => ({ user: formatUserRef(c.user), preferences: c.preferences })), json);
+  for (const warning of await spellingWarnings(store, result.changes)) io.err(warning);
   return EXIT.ok;
 }
 
-function printRows(io: CliIo, rows: ReadonlyArray<{ user: string; preferences: UserPreferences }>, json: boolean): void {
-  if (json) {
-    io.out(JSON.stringify(rows.map(({ user, preferences }) => ({ user, ...preferences, behaviour: behaviourOf(preferences) }))));
-    return;
+/** Every malformed line and every invalid entry of the file, or all of its users written. */
+async function importFile(context: Context, text: string): Promise<number> {
+  const file = parseImportFile(text);
+  // The error's message names its line already.
+  return applyChanges(context, file.changes, file.errors.map((error) => ({ line: error.line, text: `${error.message} [${error.code}]` })));
+}
+
+function printed(text: string, line: number | undefined): PrintedProblem {
+  return line === undefined ? { line: 0, text } : { line, text: `line ${line}: ${text}` };
+}
+
+async function exportDomain({ store, io }: Context, domain: string): Promise<number> {
+  const rows = await configuredUsers(store, io, domain);
+  if (typeof rows === 'number') return rows;
+  if (rows.length > 0) io.out(formatImportFile(domain, rows));
+  return EXIT.ok;
+}
+
+async function list({ store, io, json }: Context, domain: string): Promise<number> {
+  const rows = await configuredUsers(store, io, domain);
+  if (typeof rows === 'number') return rows;
+  printRows(io, rows.map((row) => ({ user: `${row.extension}@${domain}`, preferences: row.preferences })), json);
+  return EXIT.ok;
+}
+
+/** The configured users of a valid domain (saying so on stderr when there are none), or the exit code of a bad domain. */
+async function configuredUsers(store: PreferenceStore, io: CliIo, domain: string): Promise<Array<{ extension: string; preferences: UserPreferences }> | number> {
+  const invalid = validateDomain(domain);
+  if (invalid) {
+    io.err(invalid.message);
+    return EXIT.invalid;
   }
-  const list = (values: readonly string[]): string => values.join(',') || '-';
-  for (const { user, preferences: p } of rows) {
-    const legacy = p.aclGroups.length > 0 || p.groupPickup ? `\tACL groups=${list(p.aclGroups)}\tgroup pickup=${p.groupPickup ? 'yes' : 'no'}` : '';
-    const queues = p.pickupQueues.length > 0 ? `\tpickup queues=${list(p.pickupQueues)}` : '';
-    io.out(`${user}\tbehaviour=${behaviourOf(p)}\tcall groups=${list(p.callGroups)}\tpickup groups=${list(p.pickupGroups)}${legacy}${queues}`);
+  const rows = await store.list(domain);
+  // stderr: stdout stays empty (and valid JSON is not expected of nothing), but the admin learns why.
+  if (rows.length === 0) io.err(`no configured user in ${domain} (users are configured with pickupctl set or import)`);
+  return rows;
+}
+
+/** Users' preferences; a user never configured is shown as such, and the exit code says so. */
+async function show({ store, io, json }: Context, args: readonly string[]): Promise<number> {
+  const users: UserRef[] = [];
+  for (const value of args) {
+    const ref = parseUserRef(value);
+    if (!ref.ok) {
+      io.err(ref.error.message);
+      return EXIT.invalid;
+    }
+    users.push(ref.user);
   }
+  // A user with no revision has no preferences stored: never configured, or cleared.
+  const stored = await store.getRevised(users);
+  const rows = users.map((user, i) => ({ user: formatUserRef(user), preferences: stored[i]!.preferences, configured: stored[i]!.revision !== '' }));
+  printRows(io, rows, json);
+  return rows.every((row) => row.configured) ? EXIT.ok : EXIT.notConfigured;
+}
+
+async function notify({ redis, keys, io, json }: Context, target: string, after: string): Promise<number> {
+  const at = target.lastIndexOf('@');
+  const group = target.slice(0, at);
+  const domain = target.slice(at + 1);
+  const groupProblem = groupNameViolation(group);
+  const domainProblem = validateDomain(domain);
+  const seconds = after === 'off' ? undefined : Number(after);
+  if (at < 0 || groupProblem || domainProblem || (seconds !== undefined && !(Number.isInteger(seconds) && seconds >= 1 && seconds <= 3600))) {
+    io.err(`nothing written: ${at < 0 ? 'write the group as <group>@<domain>' : groupProblem ? `call group ${JSON.stringify(group)} is invalid (${groupProblem})` : domainProblem ? domainProblem.message : 'the delay is a whole number of seconds from 1 to 3600, or "off"'}`);
+    return EXIT.invalid;
+  }
+  await new GroupSettingsStore(redis, keys).set(domain, group, { notifyAfterSeconds: seconds });
+  io.out(json ? JSON.stringify({ group, domain, notifyAfterSeconds: seconds ?? null }) : `${group}@${domain}\tpickup notices ${seconds === undefined ? 'off' : `after ${seconds} s`}`);
+  return EXIT.ok;
+}
+
+async function nodes({ redis, keys, io, json }: Context): Promise<number> {
+  const described = await new NodeRegistry(redis, keys, 'pickupctl').describeNodes();
+  if (json) io.out(JSON.stringify(described));
+  for (const n of json ? [] : described) io.out(`${n.node}\t${n.alive ? 'up' : 'DOWN'}\tsip=${n.sipAddress ?? '-'}\tcore=${n.coreUuid ?? '-'}`);
+  return EXIT.ok;
+}
+
+function connectWithin(redis: RedisConnection, deadlineMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${deadlineMs / 1000} s`)), deadlineMs);
+  });
+  return Promise.race([redis.connect(), deadline]).finally(() => clearTimeout(timer));
 }
 
 function usage(io: CliIo, problem: string): number {

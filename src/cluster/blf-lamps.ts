@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { reasonOf } from '../logger.ts';
 import { isValidGroupName } from '../domain/groups.ts';
 import { validateDomain } from '../domain/users.ts';
 import type { EslClient } from '../esl/client.ts';
@@ -16,14 +17,13 @@ interface LampChange {
 
 /**
  * Group BLF lamps on every node. The store's scripts publish each change of a group's lamp (something
- * pickable or not) on `<prefix>:presence`; every controller sends PRESENCE_IN for `88<group>@<domain>` and
+ * pickable or not) on `<prefix>:presence` (delivered here by the ChangeFeed); every controller sends PRESENCE_IN for `88<group>@<domain>` and
  * `88*<group>@<domain>` to its own FreeSWITCH nodes, and answers PRESENCE_PROBE (a phone subscribing to
  * such a key) with the current state.
  */
 export class BlfLamps {
   private readonly log: Logger;
   private readonly newest = new Map<string, number>();
-  private subscriber: RedisConnection | undefined;
 
   constructor(
     private readonly redis: RedisConnection,
@@ -33,22 +33,6 @@ export class BlfLamps {
     logger: Logger,
   ) {
     this.log = logger.child({ module: 'blf' });
-  }
-
-  /** Subscribes to lamp changes, on a connection of its own (Redis pub/sub requires it), again after each reconnect. */
-  start(): void {
-    const subscriber = this.redis.duplicate();
-    this.subscriber = subscriber;
-    subscriber.on('error', (error: Error) => this.log.warn({ err: error }, 'BLF subscription connection problem'));
-    subscriber.on('message', (_channel: string, message: string) => void this.onChange(message));
-    subscriber.on('ready', () => {
-      subscriber.subscribe(`${this.keys.prefix}:presence`).catch((error: unknown) => this.log.error({ err: error }, 'could not subscribe to lamp changes'));
-    });
-    subscriber.connect().catch(() => undefined);
-  }
-
-  stop(): void {
-    this.subscriber?.disconnect();
   }
 
   /** Feeds a node's events: answers PRESENCE_PROBE for our lamps. */
@@ -63,7 +47,8 @@ export class BlfLamps {
     this.log.debug({ entity, state }, 'answered a BLF probe');
   }
 
-  private async onChange(message: string): Promise<void> {
+  /** A lamp change from the feed (`<prefix>:presence`, published by the store's scripts). */
+  async onChange(message: string): Promise<void> {
     let change: LampChange;
     try {
       change = JSON.parse(message) as LampChange;
@@ -77,7 +62,7 @@ export class BlfLamps {
     for (const entity of [`${this.prefix}${change.group}@${change.domain}`, `${this.prefix}*${change.group}@${change.domain}`]) {
       for (const esl of this.switches) {
         if (!esl.isReady) continue;
-        await esl.sendEvent('PRESENCE_IN', lampPresenceHeaders(entity, change.state, change.version)).catch((error: unknown) => this.log.warn({ err: error, entity }, 'could not send a BLF update'));
+        await esl.sendEvent('PRESENCE_IN', lampPresenceHeaders(entity, change.state, change.version)).catch((error: unknown) => this.log.warn({ reason: reasonOf(error), entity }, 'could not send a BLF update'));
       }
     }
     this.log.info({ domain: change.domain, group: change.group, state: change.state }, 'group lamp changed');

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { reasonOf } from '../logger.ts';
 import type { CallStore } from '../store/call-store.ts';
 import type { NodeRegistry } from '../store/node-registry.ts';
 
@@ -24,7 +25,7 @@ export class NodeReaper {
   }
 
   start(): void {
-    this.timer = setInterval(() => void this.sweep().catch((error: unknown) => this.log.warn({ err: error }, 'node sweep failed')), REAP_INTERVAL_MS);
+    this.timer = setInterval(() => void this.sweep().catch((error: unknown) => this.log.debug({ reason: reasonOf(error) }, 'node sweep failed; next sweep')), REAP_INTERVAL_MS);
   }
 
   stop(): void {

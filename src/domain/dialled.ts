@@ -52,8 +52,11 @@ export function parseDialled(
   }
 }
 
+/** The pickup prefix rule in words, for messages. */
+export const PICKUP_PREFIX_RULE = `use 1 to ${MAX_PICKUP_PREFIX_LENGTH} of the characters 0-9, "*" and "#"`;
+
 /** Checks a pickup feature-code prefix: 1 to 8 of [0-9*#]. Returns an error message, or undefined if valid. */
 export function validatePickupPrefix(prefix: string): string | undefined {
   if (PICKUP_PREFIX.test(prefix)) return undefined;
-  return `pickup prefix ${quote(prefix)} is invalid: use 1 to ${MAX_PICKUP_PREFIX_LENGTH} of the characters 0-9, "*" and "#"`;
+  return `pickup prefix ${quote(prefix)} is invalid: ${PICKUP_PREFIX_RULE}`;
 }

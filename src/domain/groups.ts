@@ -18,10 +18,10 @@ export type GroupKind = 'call' | 'pickup';
 /** A spec rule that a group name breaks. */
 export type GroupNameRule = 'empty' | 'invalid-character' | 'digits-only' | 'reserved-prefix';
 
-/** Outcome of parsing a group field: the names in entry order, and the field as it is stored. */
+/** Outcome of parsing a group field: the names in entry order and the field as it is stored, or every problem found. */
 export type GroupFieldResult =
   | { ok: true; groups: string[]; canonical: string }
-  | { ok: false; error: InvalidGroupNameError | InvalidGroupListError };
+  | { ok: false; error: InvalidGroupNameError | InvalidGroupListError; errors: Array<InvalidGroupNameError | InvalidGroupListError> };
 
 const DIGITS_ONLY = /^[0-9]+$/;
 
@@ -46,6 +46,7 @@ export function isValidGroupName(name: string): boolean {
  * Parses the stored/entered comma-separated field. Whitespace around an entry is trimmed (it can never be part of a
  * name); empty field or only whitespace = no groups; an empty entry between commas (or a leading/trailing comma) is
  * an error; duplicates are dropped keeping the first; the canonical field (joined with ',') must be <= 1024 chars.
+ * A refused field lists every bad name (see parseCommaList); `error` is the first.
  */
 export function parseGroupField(field: string, kind: GroupKind): GroupFieldResult {
   const parsed = parseCommaList<InvalidGroupNameError | InvalidGroupListError>(field, {

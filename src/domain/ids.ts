@@ -9,10 +9,10 @@ export type IdKind = 'acl-group' | 'pickup-queue';
 /** A rule that one ACL group id or queue id breaks. */
 export type IdRule = 'invalid-character' | 'too-long' | 'reserved-prefix';
 
-/** Outcome of parsing an id field: the ids in entry order, and the field as it is stored. */
+/** Outcome of parsing an id field: the ids in entry order and the field as it is stored, or every problem found. */
 export type IdFieldResult =
   | { ok: true; ids: string[]; canonical: string }
-  | { ok: false; error: InvalidIdError | InvalidIdListError };
+  | { ok: false; error: InvalidIdError | InvalidIdListError; errors: Array<InvalidIdError | InvalidIdListError> };
 
 /** Longest ACL group id or queue id: a bound of our own (ids go into keys and commands); real ids are short. */
 export const MAX_ID_LENGTH = 64;

@@ -14,32 +14,40 @@ export interface ListRules<E> {
   listError(rule: ListRule, reason: string): E;
 }
 
+/** Outcome of parsing a list field: the entries, or every problem found (`error` is the first of `errors`). */
+export type CommaListResult<E> = { ok: true; entries: string[]; canonical: string } | { ok: false; error: E; errors: E[] };
+
+const EMPTY_ENTRY_REASON = 'an entry is empty (two commas in a row, or a comma at the start or end)';
+
 /**
  * Parses a stored/entered comma-separated field. Whitespace around an entry is trimmed (it can never be part of an
  * entry); empty field or only whitespace = no entries; an empty entry between commas (or a leading/trailing comma) is
- * an error; entries are checked left to right; duplicates are dropped keeping the first; the canonical field (joined
- * with ',') must be <= 1024 characters.
+ * an error; duplicates are dropped keeping the first; the canonical field (joined with ',') must be <= 1024 characters.
+ * Every problem is reported, left to right (each bad entry once, empty entries once), the length last, so that an
+ * admin can fix them all in one go.
  */
-export function parseCommaList<E>(
-  field: string,
-  rules: ListRules<E>,
-): { ok: true; entries: string[]; canonical: string } | { ok: false; error: E } {
+export function parseCommaList<E>(field: string, rules: ListRules<E>): CommaListResult<E> {
   if (field.trim() === '') return { ok: true, entries: [], canonical: '' };
-  const entries: string[] = [];
+  const errors: E[] = [];
+  const unique = new Set<string>();
+  let emptyEntrySeen = false;
   for (const raw of field.split(',')) {
     const entry = raw.trim();
     if (entry === '') {
-      return { ok: false, error: rules.listError('empty-entry', 'an entry is empty (two commas in a row, or a comma at the start or end)') };
+      if (!emptyEntrySeen) errors.push(rules.listError('empty-entry', EMPTY_ENTRY_REASON));
+      emptyEntrySeen = true;
+    } else if (!unique.has(entry)) {
+      unique.add(entry);
+      const error = rules.entryError(entry);
+      if (error !== undefined) errors.push(error);
     }
-    const error = rules.entryError(entry);
-    if (error !== undefined) return { ok: false, error };
-    entries.push(entry);
   }
-  const unique = [...new Set(entries)];
-  const canonical = unique.join(',');
+  const entries = [...unique];
+  const canonical = entries.join(',');
   if (canonical.length > MAX_LIST_FIELD_LENGTH) {
     const reason = `the ${rules.entries} joined with "," are ${canonical.length} characters long, at most ${MAX_LIST_FIELD_LENGTH} are allowed`;
-    return { ok: false, error: rules.listError('too-long', reason) };
+    errors.push(rules.listError('too-long', reason));
   }
-  return { ok: true, entries: unique, canonical };
+  const [first] = errors;
+  return first === undefined ? { ok: true, entries, canonical } : { ok: false, error: first, errors };
 }

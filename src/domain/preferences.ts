@@ -50,33 +50,37 @@ export function behaviourOf(prefs: UserPreferences): Behaviour {
   return prefs.callGroups.length > 0 || prefs.pickupGroups.length > 0 ? 'groups' : 'legacy';
 }
 
-type FieldResult<T> = { ok: true; value: T } | { ok: false; error: PreferencesError };
+type FieldResult<T> = { ok: true; value: T } | { ok: false; errors: readonly PreferencesError[] };
 
 /**
  * Validates raw admin input for one user; all-or-nothing. Fields omitted = unchanged (merge over `current`);
- * an empty list field clears it. Fields are checked in the order call groups, pickup groups, ACL groups, group
- * pickup, pickup queues, and the first error is returned. The result is frozen.
+ * an empty list field clears it. Every field is checked and every problem reported, in the order call groups,
+ * pickup groups, ACL groups, group pickup, pickup queues (within a field, left to right); `error` is the first of
+ * `errors`. The result is frozen.
  */
 export function buildPreferences(
   input: PreferencesInput,
   current: UserPreferences = EMPTY_PREFERENCES,
-): { ok: true; preferences: UserPreferences } | { ok: false; error: PreferencesError } {
-  const callGroups = field(input.callGroups, current.callGroups, (raw) => groupsOf(parseGroupField(raw, 'call')));
-  if (!callGroups.ok) return callGroups;
-  const pickupGroups = field(input.pickupGroups, current.pickupGroups, (raw) => groupsOf(parseGroupField(raw, 'pickup')));
-  if (!pickupGroups.ok) return pickupGroups;
-  const aclGroups = field(input.aclGroups, current.aclGroups, (raw) => idsOf(parseIdField(raw, 'acl-group')));
-  if (!aclGroups.ok) return aclGroups;
-  const groupPickup = field(input.groupPickup, current.groupPickup, groupPickupOf);
-  if (!groupPickup.ok) return groupPickup;
-  const pickupQueues = field(input.pickupQueues, current.pickupQueues, (raw) => idsOf(parseIdField(raw, 'pickup-queue')));
-  if (!pickupQueues.ok) return pickupQueues;
+): { ok: true; preferences: UserPreferences } | { ok: false; error: PreferencesError; errors: PreferencesError[] } {
+  const errors: PreferencesError[] = [];
+  const valueOf = <T>(result: FieldResult<T>, fallback: T): T => {
+    if (result.ok) return result.value;
+    errors.push(...result.errors);
+    return fallback;
+  };
+  const callGroups = valueOf(field(input.callGroups, current.callGroups, (raw) => groupsOf(parseGroupField(raw, 'call'))), current.callGroups);
+  const pickupGroups = valueOf(field(input.pickupGroups, current.pickupGroups, (raw) => groupsOf(parseGroupField(raw, 'pickup'))), current.pickupGroups);
+  const aclGroups = valueOf(field(input.aclGroups, current.aclGroups, (raw) => idsOf(parseIdField(raw, 'acl-group'))), current.aclGroups);
+  const groupPickup = valueOf(field(input.groupPickup, current.groupPickup, groupPickupOf), current.groupPickup);
+  const pickupQueues = valueOf(field(input.pickupQueues, current.pickupQueues, (raw) => idsOf(parseIdField(raw, 'pickup-queue'))), current.pickupQueues);
+  const [first] = errors;
+  if (first !== undefined) return { ok: false, error: first, errors };
   const preferences = Object.freeze({
-    callGroups: Object.freeze([...callGroups.value]),
-    pickupGroups: Object.freeze([...pickupGroups.value]),
-    aclGroups: Object.freeze([...aclGroups.value]),
-    groupPickup: groupPickup.value,
-    pickupQueues: Object.freeze([...pickupQueues.value]),
+    callGroups: Object.freeze([...callGroups]),
+    pickupGroups: Object.freeze([...pickupGroups]),
+    aclGroups: Object.freeze([...aclGroups]),
+    groupPickup,
+    pickupQueues: Object.freeze([...pickupQueues]),
   });
   return { ok: true, preferences };
 }
@@ -86,15 +90,15 @@ function field<R, T>(raw: R | undefined, current: T, parse: (raw: R) => FieldRes
 }
 
 function groupsOf(result: GroupFieldResult): FieldResult<readonly string[]> {
-  return result.ok ? { ok: true, value: result.groups } : result;
+  return result.ok ? { ok: true, value: result.groups } : { ok: false, errors: result.errors };
 }
 
 function idsOf(result: IdFieldResult): FieldResult<readonly string[]> {
-  return result.ok ? { ok: true, value: result.ids } : result;
+  return result.ok ? { ok: true, value: result.ids } : { ok: false, errors: result.errors };
 }
 
 function groupPickupOf(raw: string | boolean): FieldResult<boolean> {
   const value = parseFlag(raw);
   if (value !== undefined) return { ok: true, value };
-  return { ok: false, error: new InvalidFlagError('groupPickup', String(raw), FLAG_WORDS_RULE) };
+  return { ok: false, errors: [new InvalidFlagError('groupPickup', String(raw), FLAG_WORDS_RULE)] };
 }

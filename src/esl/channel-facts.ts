@@ -1,3 +1,4 @@
+import type { CallKind } from '../domain/call-kind.ts';
 import type { EslEvent } from './event.ts';
 
 /**
@@ -35,30 +36,10 @@ export type ChannelFact =
       readonly sequence: number;
     }
   /** The caller's leg hung up: whatever it still rings is over. */
-  | { readonly kind: 'call-ended'; readonly callUuid: string; readonly domain: string; readonly cause: string; readonly sequence: number }
-  /** A phone dialled the pickup code and waits, parked, for the controller (our dialplan marks the channel). */
-  | {
-      readonly kind: 'pickup-parked';
-      readonly pickerUuid: string;
-      readonly dialled: string;
-      /** Directory identity from SIP digest authentication; absent when the channel did not authenticate. */
-      readonly userName: string | undefined;
-      readonly domainName: string | undefined;
-      readonly sequence: number;
-    }
-  /** Another node's controller sent a picker here: the token leg waits, parked, in the cluster context. */
-  | { readonly kind: 'token-parked'; readonly legUuid: string; readonly token: string; readonly fromAddress: string; readonly sequence: number };
-
-/** How the call's leg stands: a caller still unanswered ('user'), or a queue member answered by mod_callcenter. */
-export type CallKind = 'user' | 'callcenter';
+  | { readonly kind: 'call-ended'; readonly callUuid: string; readonly domain: string; readonly cause: string; readonly sequence: number };
 
 /** The channel variable a dialplan puts on the legs of a plain ring group to make it a pickable queue (88cg_<id>). */
 export const RING_GROUP_QUEUE_VARIABLE = 'fs_pickup_queue';
-
-/** The channel variable our dialplan sets on a pickup request before parking it (freeswitch-conf/). */
-export const PICKUP_REQUEST_VARIABLE = 'fs_pickup_request';
-/** The channel variable the cluster context sets on a token leg before parking it (freeswitch-conf/). */
-export const PICKUP_TOKEN_VARIABLE = 'fs_pickup_token';
 
 /** The events the controller subscribes to: nothing else is needed to track ringing calls and run pickups. */
 export const CONTROLLER_EVENTS = Object.freeze([
@@ -68,8 +49,6 @@ export const CONTROLLER_EVENTS = Object.freeze([
   'CHANNEL_ANSWER',
   'CHANNEL_HANGUP',
   'CHANNEL_BRIDGE',
-  'CHANNEL_PARK',
-  'CHANNEL_EXECUTE_COMPLETE',
   'BACKGROUND_JOB',
   'HEARTBEAT',
   'PRESENCE_PROBE',
@@ -80,32 +59,9 @@ const RINGING_EVENTS = new Set(['CHANNEL_CREATE', 'CHANNEL_PROGRESS', 'CHANNEL_P
 /** Maps one event to its pickup meaning, or undefined when it has none. Pure; tested on captured frames. */
 export function channelFactOf(event: EslEvent): ChannelFact | undefined {
   const h = event.headers;
-  const sequence = Number(h['Event-Sequence'] ?? 0);
-  switch (event.name) {
-    case 'CHANNEL_PARK': {
-      const uuid = h['Unique-ID'];
-      if (!uuid) return undefined;
-      const token = h[`variable_${PICKUP_TOKEN_VARIABLE}`];
-      if (token !== undefined) return { kind: 'token-parked', legUuid: uuid, token, fromAddress: h.variable_sip_network_ip ?? '', sequence };
-      if (h[`variable_${PICKUP_REQUEST_VARIABLE}`] !== 'true') return undefined;
-      return {
-        kind: 'pickup-parked',
-        pickerUuid: uuid,
-        dialled: h['Caller-Destination-Number'] ?? '',
-        userName: nonEmpty(h.variable_user_name),
-        domainName: nonEmpty(h.variable_domain_name),
-        sequence,
-      };
-    }
-    default:
-      return legFactOf(event, sequence);
-  }
-}
-
-function legFactOf(event: EslEvent, sequence: number): ChannelFact | undefined {
-  const h = event.headers;
   const uuid = h['Unique-ID'];
   if (!uuid) return undefined;
+  const sequence = Number(h['Event-Sequence'] ?? 0);
   if (h['Call-Direction'] === 'inbound') {
     // The user endpoint also sets dialed_user/dialed_domain on the caller's leg: its hangup ends the call.
     const domain = h.variable_dialed_domain;
@@ -145,6 +101,7 @@ function ringTargetOf(h: Readonly<Record<string, string>>, uuid: string): { call
   return { callUuid, extension, domain, queue: nonEmpty(h[`variable_${RING_GROUP_QUEUE_VARIABLE}`]), callKind: 'user' };
 }
 
-function nonEmpty(value: string | undefined): string | undefined {
+/** A header value, or undefined when FreeSWITCH sent none or an empty one. */
+export function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }

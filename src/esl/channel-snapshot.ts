@@ -30,7 +30,7 @@ export function ringingRowsOf(showChannelsJson: string): ChannelRow[] {
  * (`call_uuid` is its own) and names its member in `cc_member_session_uuid`.
  */
 export async function fetchRingingLegs(esl: EslClient): Promise<LiveRingingLeg[]> {
-  const rows = ringingRowsOf(await esl.api('show channels as json', 30_000));
+  const rows = ringingRowsOf(await esl.backgroundApi('show channels as json', 30_000));
   const legs: LiveRingingLeg[] = [];
   for (let i = 0; i < rows.length; i += LOOKUP_CONCURRENCY) {
     const found = await Promise.all(rows.slice(i, i + LOOKUP_CONCURRENCY).map((row) => liveLegOf(esl, row)));

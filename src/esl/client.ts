@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { CommandHeaders } from './command.ts';
 import { EslCommandError, EslUnavailableError } from './errors.ts';
 import type { EslEvent } from './event.ts';
 import { type ModeslHandle, openModeslConnection } from './modesl-connection.ts';
 import { PendingSet } from './pending.ts';
-import { assertChannelUuid, assertSafeText } from './safe-args.ts';
 
 /** How to reach one FreeSWITCH event socket and what to listen to. */
 export interface EslClientOptions {
@@ -22,14 +22,6 @@ export interface EslClientOptions {
   readonly reconnectMaxDelayMs?: number;
 }
 
-/** A dialplan application run on a channel through `sendmsg`. */
-export interface ExecuteRequest {
-  readonly app: string;
-  readonly arg?: string;
-  /** Hold the channel's next queued message until this app finishes (a tone before a hangup, capture 14c3). */
-  readonly eventLock?: boolean;
-}
-
 const DEFAULTS = Object.freeze({
   commandTimeoutMs: 5_000,
   connectTimeoutMs: 5_000,
@@ -42,9 +34,10 @@ type State = 'idle' | 'connecting' | 'ready' | 'stopped';
 
 /**
  * A typed, promise-based, self-reconnecting client for one FreeSWITCH inbound event socket.
- * - every command has a timeout and is rejected when the connection is lost;
- * - `api` runs as `bgapi` with our own Job-UUID, so a slow API call never blocks other replies;
- * - `sendmsg` goes through the reply queue (modesl's `execute` does not, and shifts every later reply);
+ * - every command is one write on a TCP_NODELAY socket, has a timeout, and is rejected when the connection is lost;
+ * - `api` gets its answer in the reply itself (quick commands: a `hash insert` round trip is ~0.3 ms), while
+ *   `backgroundApi` runs as `bgapi` with our own Job-UUID, so a slow command (`show channels`) never blocks the
+ *   connection — its answer comes as an event, which FreeSWITCH flushes on its 20 ms poll;
  * - after each (re)connect the subscription is re-applied and `ready` listeners run (the tracker resyncs there);
  * - a listener that throws or rejects is logged, never allowed to reach the socket.
  */
@@ -54,10 +47,11 @@ export class EslClient {
   private state: State = 'idle';
   private handle: ModeslHandle | undefined;
   private attempt = 0;
+  /** When the current outage began (the first failed attempt since the last ready connection). */
+  private outageSince: number | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private readonly pending = new PendingSet();
   private readonly jobWaiters = new Map<string, (body: string) => void>();
-  private readonly executeWaiters = new Map<string, (event: EslEvent) => void>();
   private readonly eventListeners: Array<(event: EslEvent) => unknown> = [];
   private readonly readyListeners: Array<() => unknown> = [];
   private readonly disconnectListeners: Array<(reason: string) => unknown> = [];
@@ -108,9 +102,17 @@ export class EslClient {
     this.disconnectListeners.push(listener);
   }
 
-  /** Runs an API command (as bgapi) and resolves with its output, e.g. `show channels as json`. */
+  /**
+   * Runs a quick API command and resolves with its output (`api`: the answer is the reply, no event involved).
+   * FreeSWITCH runs it in this connection's thread, so nothing else moves on the connection meanwhile.
+   */
   async api(command: string, timeoutMs = this.settings.commandTimeoutMs): Promise<string> {
-    assertSafeText(command, 'api command');
+    const handle = this.readyHandle(`api ${command.split(' ')[0]}`);
+    return this.bounded(handle.sendApi(command), timeoutMs, `api "${command}"`);
+  }
+
+  /** Runs an API command as bgapi and resolves with its output, e.g. `show channels as json`. */
+  async backgroundApi(command: string, timeoutMs = this.settings.commandTimeoutMs): Promise<string> {
     const jobUuid = randomUUID();
     const wait = this.pending.add<string>(timeoutMs, () => new EslUnavailableError(`api "${command}" timed out after ${timeoutMs} ms`));
     wait.promise.catch(() => undefined); // awaited below; this only stops an early rejection from going unhandled
@@ -127,64 +129,35 @@ export class EslClient {
     }
   }
 
-  /**
-   * Queues a dialplan app on a channel. Resolves when FreeSWITCH accepted it (`+OK` only means queued) with a
-   * promise of its CHANNEL_EXECUTE_COMPLETE, matched by the Event-UUID we send (it returns as Application-UUID).
-   */
-  async execute(uuid: string, request: ExecuteRequest, completeTimeoutMs = this.settings.commandTimeoutMs): Promise<{ completed: Promise<EslEvent> }> {
-    const eventUuid = randomUUID();
-    const headers: Record<string, string> = {
-      'call-command': 'execute',
-      'execute-app-name': assertSafeText(request.app, 'application name'),
-      'Event-UUID': eventUuid,
-    };
-    if (request.arg !== undefined) headers['execute-app-arg'] = assertSafeText(request.arg, 'application argument');
-    if (request.eventLock) headers['event-lock'] = 'true';
-    const wait = this.pending.add<EslEvent>(completeTimeoutMs, () => new EslUnavailableError(`${request.app} on ${uuid} did not complete within ${completeTimeoutMs} ms`));
-    this.executeWaiters.set(eventUuid, wait.resolve);
-    const completed = wait.promise.finally(() => this.executeWaiters.delete(eventUuid));
-    // Nobody may be listening yet; a rejection must not become an unhandled one.
-    completed.catch(() => undefined);
-    try {
-      await this.sendmsg(uuid, headers);
-    } catch (error) {
-      wait.reject(error as Error);
-      throw error;
-    }
-    return { completed };
-  }
-
-  /** Hangs a channel up with a cause, through its message queue (after anything queued with event-lock). */
-  async hangup(uuid: string, cause: string): Promise<void> {
-    await this.sendmsg(uuid, { 'call-command': 'hangup', 'hangup-cause': assertSafeText(cause, 'hangup cause') });
-  }
-
   /** Fires an event into FreeSWITCH (`sendevent`); resolves with the new Event-UUID. */
   async sendEvent(name: string, headers: Readonly<Record<string, string>>): Promise<string> {
-    assertSafeText(name, 'event name');
-    for (const [key, value] of Object.entries(headers)) assertSafeText(`${key}${value}`, 'event header');
     const reply = await this.command(`sendevent ${name}`, { ...headers });
     if (!reply.startsWith('+OK')) throw new EslCommandError(`sendevent ${name}`, reply);
     return reply.slice(4).trim();
   }
 
-  private async sendmsg(uuid: string, headers: Record<string, string>): Promise<void> {
-    assertChannelUuid(uuid);
-    const reply = await this.command(`sendmsg ${uuid}`, headers);
-    if (!reply.startsWith('+OK')) throw new EslCommandError(`sendmsg ${uuid}`, reply);
-  }
-
   /** Sends one command and waits for its command/reply, bounded by the command timeout. */
-  private command(line: string, headers?: Record<string, string>): Promise<string> {
-    const handle = this.handle;
-    if (this.state !== 'ready' || !handle) return Promise.reject(new EslUnavailableError(`not connected to FreeSWITCH (${line.split(' ')[0]})`));
-    return this.sendOn(handle, line, headers);
+  private command(line: string, headers?: CommandHeaders): Promise<string> {
+    try {
+      return this.sendOn(this.readyHandle(line.split(' ')[0] ?? line), line, headers);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
   }
 
-  private sendOn(handle: ModeslHandle, line: string, headers?: Record<string, string>): Promise<string> {
-    const timeoutMs = this.settings.commandTimeoutMs;
-    const wait = this.pending.add<string>(timeoutMs, () => new EslUnavailableError(`no reply to "${line.split(' ')[0]}" within ${timeoutMs} ms`));
-    handle.sendRecv(line, headers).then(wait.resolve, wait.reject);
+  private readyHandle(what: string): ModeslHandle {
+    if (this.state !== 'ready' || !this.handle) throw new EslUnavailableError(`not connected to FreeSWITCH (${what})`);
+    return this.handle;
+  }
+
+  private sendOn(handle: ModeslHandle, line: string, headers?: CommandHeaders): Promise<string> {
+    return this.bounded(handle.sendRecv(line, headers), this.settings.commandTimeoutMs, `"${line.split(' ')[0]}"`);
+  }
+
+  /** Settles with `reply`, or rejects after `timeoutMs` or when the connection is lost. */
+  private bounded<T>(reply: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+    const wait = this.pending.add<T>(timeoutMs, () => new EslUnavailableError(`no reply to ${what} within ${timeoutMs} ms`));
+    reply.then(wait.resolve, wait.reject);
     return wait.promise;
   }
 
@@ -214,8 +187,7 @@ export class EslClient {
       reason = error.message;
     });
     handle.on('auth-failed', () => {
-      reason = 'authentication failed';
-      this.log.error('FreeSWITCH refused the event-socket password (check FSP_ESL_PASSWORD)');
+      reason = 'FreeSWITCH refused the event-socket password (check FSP_ESL_PASSWORD)';
     });
     handle.on('authenticated', () => {
       this.subscribe(handle).then(
@@ -224,7 +196,9 @@ export class EslClient {
           if (this.handle !== handle || this.state === 'stopped') return;
           this.state = 'ready';
           this.attempt = 0;
-          this.log.info({ events: this.settings.events.length }, 'connected to FreeSWITCH');
+          const downForMs = this.outageSince === undefined ? undefined : Date.now() - this.outageSince;
+          this.outageSince = undefined;
+          this.log.info({ events: this.settings.events.length, downForMs }, 'connected to FreeSWITCH');
           for (const listener of this.readyListeners) this.invoke('ready', listener);
         },
         (error: Error) => {
@@ -252,25 +226,22 @@ export class EslClient {
     this.pending.rejectAll(new EslUnavailableError(`connection to FreeSWITCH lost: ${reason}`));
     if (this.state === 'stopped') return;
     this.state = 'connecting';
-    if (wasReady) {
-      this.log.warn({ reason }, 'lost the FreeSWITCH connection');
-      for (const listener of this.disconnectListeners) this.invoke('disconnected', listener, reason);
-    }
+    if (wasReady) for (const listener of this.disconnectListeners) this.invoke('disconnected', listener, reason);
     const base = Math.min(this.settings.reconnectMaxDelayMs, this.settings.reconnectInitialDelayMs * 2 ** this.attempt);
     const delay = Math.round(base / 2 + (Math.random() * base) / 2);
     this.attempt = Math.min(this.attempt + 1, 30);
-    this.log.info({ reason, delayMs: delay, attempt: this.attempt }, 'reconnecting to FreeSWITCH');
+    // One warning per outage (a lost connection, or a switch not reachable at start); the retries are debug.
+    if (this.outageSince === undefined) {
+      this.outageSince = Date.now();
+      this.log.warn({ reason, retryInMs: delay }, wasReady ? 'lost the FreeSWITCH event socket; reconnecting' : 'cannot reach the FreeSWITCH event socket; retrying');
+    } else {
+      this.log.debug({ reason, delayMs: delay, attempt: this.attempt }, 'reconnecting to FreeSWITCH');
+    }
     this.reconnectTimer = setTimeout(() => this.connect(), delay);
   }
 
   private dispatch(event: EslEvent): void {
-    if (event.name === 'BACKGROUND_JOB') {
-      const waiter = this.jobWaiters.get(event.headers['Job-UUID'] ?? '');
-      if (waiter) waiter(event.body);
-    } else if (event.name === 'CHANNEL_EXECUTE_COMPLETE') {
-      const waiter = this.executeWaiters.get(event.headers['Application-UUID'] ?? '');
-      if (waiter) waiter(event);
-    }
+    if (event.name === 'BACKGROUND_JOB') this.jobWaiters.get(event.headers['Job-UUID'] ?? '')?.(event.body);
     for (const listener of this.eventListeners) this.invoke('event', listener, event);
   }
 

@@ -19,8 +19,11 @@ declare module 'modesl' {
     once(event: string, listener: (...args: any[]) => void): this;
     emit(event: string, ...args: unknown[]): boolean;
     removeAllListeners(event?: string): this;
-    sendRecv(command: string, args: Record<string, string> | null, callback: (reply: Event) => void): void;
-    sendRecv(command: string, callback: (reply: Event) => void): void;
+    /** Reply callbacks waiting for command/reply and api/response frames, first in first out. */
+    cmdCallbackQueue: Array<(reply: Event) => void>;
+    apiCallbackQueue: Array<(reply: Event) => void>;
+    sendRecv(command: string, args: Readonly<Record<string, string>> | null | ((reply: Event) => void), callback?: (reply: Event) => void): void;
+    api(command: string, callback: (reply: Event) => void): void;
     auth(callback?: (err: Error | null, reply: Event) => void): void;
     _onEvent(event: Event, headers: Record<string, string | number>, body?: string): void;
     _onConnect(): void;

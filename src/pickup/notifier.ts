@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { pickupNoticeText } from '../domain/notification.ts';
+import { reasonOf } from '../logger.ts';
 import type { EslClient } from '../esl/client.ts';
 import type { CallStore } from '../store/call-store.ts';
 import type { GroupSettingsStore } from '../store/group-settings-store.ts';
@@ -53,7 +54,7 @@ export class PickupNotifier {
       const timer = setTimeout(() => {
         this.timers.delete(timer);
         this.scheduled.delete(key);
-        this.send(call, group, notifyAfterSeconds).catch((error: unknown) => this.log.warn({ err: error, callUuid: call.callUuid, group }, 'pickup notice failed'));
+        this.send(call, group, notifyAfterSeconds).catch((error: unknown) => this.log.warn({ reason: reasonOf(error), callUuid: call.callUuid, group }, 'pickup notice failed'));
       }, notifyAfterSeconds * 1000);
       timer.unref();
       this.timers.add(timer);
@@ -93,7 +94,7 @@ export class PickupNotifier {
   private async chat(argument: string): Promise<boolean> {
     for (const esl of this.switches) {
       if (!esl.isReady) continue;
-      const reply = await esl.api(`chat ${argument}`).catch(() => '');
+      const reply = await esl.backgroundApi(`chat ${argument}`).catch(() => '');
       if (reply.trim() === 'Sent') return true;
     }
     return false;

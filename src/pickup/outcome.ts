@@ -9,11 +9,13 @@ export type PickupFailure =
 /** What happened to one pickup request. */
 export type PickupOutcome =
   | { readonly result: 'picked'; readonly callUuid: string; readonly attempts: number }
+  /** The call rings on another node: the picker was sent there (that node intercepts it). */
+  | { readonly result: 'handed-off'; readonly callUuid: string; readonly attempts: number }
   | { readonly result: 'failed'; readonly failure: PickupFailure; readonly attempts: number }
-  /** Another controller took this request, or the picker hung up first: nothing more to do here. */
-  | { readonly result: 'abandoned'; readonly why: 'handled-elsewhere' | 'picker-gone' };
+  /** The picker hung up first: nothing more to do. */
+  | { readonly result: 'abandoned'; readonly why: 'picker-gone' };
 
-/** Hangup causes per failure, chosen for the SIP answer FreeSWITCH maps them to (captures README, run 4). */
+/** Hangup causes per failure, chosen for the SIP answer FreeSWITCH maps them to (captures README, runs 4–5). */
 export const DEFAULT_FAILURE_CAUSES: Readonly<Record<PickupFailure, string>> = Object.freeze({
   unauthenticated: 'CALL_REJECTED', // 603 Decline
   'invalid-dialled': 'UNALLOCATED_NUMBER', // 404 Not Found

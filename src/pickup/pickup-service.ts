@@ -2,244 +2,246 @@ import { randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ClaimStrategy } from '../domain/candidates.ts';
 import { parseDialled, type PickupTarget } from '../domain/dialled.ts';
-import { mayPickUpExtension, type PickupSearch, planPickup } from '../domain/permissions.ts';
+import { mayPickUpExtension, type PickupDenial, type PickupSearch, planPickup } from '../domain/permissions.ts';
 import { validateDomain, validateExtension, type UserRef } from '../domain/users.ts';
-import type { ChannelFact } from '../esl/channel-facts.ts';
-import type { EslClient } from '../esl/client.ts';
-import type { EslEvent } from '../esl/event.ts';
+import type { Handoff } from '../cluster/handoff.ts';
+import { reasonOf } from '../logger.ts';
+import type { PickerChannel } from '../esl/picker-channel.ts';
+import type { PickupRequest } from '../esl/pickup-request.ts';
 import type { CallStore, CandidateIndex, ClaimedCall } from '../store/call-store.ts';
 import type { NodeRegistry } from '../store/node-registry.ts';
-import type { PreferenceStore } from '../store/preference-store.ts';
-import type { TokenStore } from '../store/token-store.ts';
-import { ChannelWatches } from './channel-watches.ts';
-import { DEFAULT_HANDOFF_SETTINGS, Handoff } from './handoff.ts';
-import { intercept } from './intercept.ts';
+import type { PreferenceCache } from '../store/preference-cache.ts';
+import type { ChannelWatches } from './channel-watches.ts';
 import { DEFAULT_FAILURE_CAUSES, type PickupFailure, type PickupOutcome } from './outcome.ts';
-
-type PickupRequest = Extract<ChannelFact, { kind: 'pickup-parked' }>;
-type TokenRequest = Extract<ChannelFact, { kind: 'token-parked' }>;
 
 export interface PickupSettings {
   /** The feature code, e.g. "88" (must match the dialplan's regex). */
   readonly prefix: string;
   readonly strategy: ClaimStrategy;
-  /** Candidates tried per request before giving up (each failed attempt drops or releases that candidate). */
+  /** Calls tried per request before giving up (a refused intercept or a failed hand-off counts as one). */
   readonly maxAttempts: number;
   /** How long an intercept may take to complete before it counts as failed. */
   readonly interceptTimeoutMs: number;
-  /** How long to wait for the CHANNEL_BRIDGE that confirms a successful intercept (for the log). */
-  readonly bridgeTimeoutMs: number;
+  /** How long the picker's events are followed after the decision (bridge, answer), for the log. */
+  readonly confirmTimeoutMs: number;
   /** Played to a picker whose pickup failed, before the hangup. */
   readonly failureTone: string;
   readonly failureCauses: Readonly<Record<PickupFailure, string>>;
-  /** The SIP profile that reaches other nodes (cross-node pickup). */
-  readonly clusterSipProfile: string;
-  /** Identifies this controller in the cluster-wide "request taken" marker. */
-  readonly controllerId: string;
 }
 
-export const DEFAULT_PICKUP_SETTINGS: Omit<PickupSettings, 'controllerId'> = Object.freeze({
+export const DEFAULT_PICKUP_SETTINGS: PickupSettings = Object.freeze({
   prefix: '88',
   strategy: 'random',
   maxAttempts: 3,
   interceptTimeoutMs: 3_000,
-  bridgeTimeoutMs: 2_000,
+  confirmTimeoutMs: 8_000,
   failureTone: 'tone_stream://%(250,250,480,620);loops=3',
   failureCauses: DEFAULT_FAILURE_CAUSES,
-  clusterSipProfile: 'cluster',
 });
 
 /** The stores the pickup service works with. */
 export interface PickupStores {
   readonly calls: CallStore;
-  readonly preferences: PreferenceStore;
+  readonly preferences: PreferenceCache;
   readonly registry: NodeRegistry;
-  readonly tokens: TokenStore;
 }
 
-/** A request marker outlives any pickup attempt (park_timeout is 8 s in freeswitch-conf). */
-const REQUEST_MARKER_TTL_MS = 60_000;
-/** Where the marker of a request without a usable domain goes (a hash tag of its own; no domain has this name). */
-const UNKNOWN_DOMAIN = '-';
+/** The node a request came from: its name, and the events of its channels (for what follows the decision). */
+export interface PickerNode {
+  readonly name: string;
+  readonly watches: ChannelWatches;
+}
+
+/** What a permitted request claims from, or why it is refused. */
+type Decision = { readonly claimed: ClaimedCall } | { readonly nothing: true } | { readonly denial: PickupDenial };
+
+/** How many times a decision is taken again on fresh preferences (a refusal, or a claim that found them changed). */
+const DECISION_PASSES = 3;
 
 /**
- * Serves pickup requests of one FreeSWITCH node: a phone that dialled the feature code is parked by the
- * dialplan; this checks who it is and what they may pick up, claims one ringing call atomically, and has
- * FreeSWITCH run `intercept` on the picker's channel — or, when the call rings on another node, sends the
- * picker there (Handoff). A refused or failed pickup ends with a tone and a hangup cause that tells the phone
- * why, never with silence.
+ * Serves pickup requests. A phone that dialled the feature code connects to the controller through the dialplan's
+ * synchronous socket; this checks who it is and what they may pick up (preferences held in memory), claims one
+ * ringing call atomically (one Redis round trip), and runs `intercept` on the picker's channel over that socket —
+ * or, when the call rings on another node, has the picker's node send the picker there (Handoff). A refused or
+ * failed pickup ends with a tone and a hangup cause that tells the phone why, never with silence.
  */
 export class PickupService {
   private readonly log: Logger;
-  private readonly watches = new ChannelWatches();
-  private readonly handoff: Handoff;
 
   constructor(
-    private readonly esl: EslClient,
     private readonly stores: PickupStores,
-    private readonly node: string,
+    private readonly handoff: Handoff,
     private readonly settings: PickupSettings,
     logger: Logger,
     private readonly random: () => number = () => randomInt(0, 2 ** 32) / 2 ** 32,
   ) {
-    this.log = logger.child({ module: 'pickup', node });
-    this.handoff = new Handoff(esl, stores.calls, stores.registry, stores.tokens, this.watches, node, {
-      ...DEFAULT_HANDOFF_SETTINGS,
-      sipProfile: settings.clusterSipProfile,
-      interceptTimeoutMs: settings.interceptTimeoutMs,
-      bridgeTimeoutMs: settings.bridgeTimeoutMs,
-    });
+    this.log = logger.child({ module: 'pickup' });
   }
 
-  /** Feeds every event: pickups in progress wait on their channels' events. */
-  observe(event: EslEvent): void {
-    this.watches.observe(event);
-  }
-
-  /** A token leg from another node's picker arrived here. Never rejects. */
-  async acceptToken(request: TokenRequest): Promise<void> {
-    try {
-      await this.handoff.acceptToken(request, this.log);
-    } catch (error) {
-      this.log.error({ err: error, tokenLegUuid: request.legUuid }, 'token call failed: store or switch unavailable');
-      await this.esl.hangup(request.legUuid, this.settings.failureCauses.unavailable).catch(() => undefined);
+  /**
+   * Serves one request from start to end. `node` is the picker's node (undefined: a FreeSWITCH this controller
+   * does not serve); `acceptedAt` is when its socket was accepted (performance.now()). Never rejects.
+   */
+  async serve(picker: PickerChannel, node: PickerNode | undefined, acceptedAt: number): Promise<PickupOutcome> {
+    const request = picker.request;
+    const log = this.log.child({ pickerUuid: request?.pickerUuid, node: node?.name });
+    if (!request || !node) {
+      log.error({ coreUuid: request?.coreUuid }, 'pickup request from a FreeSWITCH this controller does not serve (unknown Core-UUID)');
+      return this.fail(picker, 'unavailable', 0, log);
     }
-  }
-
-  /** Handles one parked pickup request from start to end. Never rejects. */
-  async handle(request: PickupRequest): Promise<PickupOutcome> {
-    const seenAt = performance.now();
-    const log = this.log.child({ pickerUuid: request.pickerUuid });
-    const picker = pickerOf(request);
-    // Taken first, whatever follows: with two controllers on a node exactly one answers, refusals included.
-    try {
-      if (!(await this.stores.calls.takeRequest(picker?.domain ?? UNKNOWN_DOMAIN, request.pickerUuid, this.settings.controllerId, REQUEST_MARKER_TTL_MS))) {
-        log.debug('pickup request already taken by another controller');
-        return { result: 'abandoned', why: 'handled-elsewhere' };
-      }
-    } catch (error) {
-      log.error({ err: error }, 'pickup failed: store unavailable');
-      return this.fail(request.pickerUuid, 'unavailable', 0, log);
-    }
-    if (!picker) {
+    const user = userOf(request);
+    if (!user) {
       log.warn({ userName: request.userName?.slice(0, 100), domainName: request.domainName?.slice(0, 100) }, 'pickup refused: caller is not an authenticated directory user');
-      return this.fail(request.pickerUuid, 'unauthenticated', 0, log);
+      return this.fail(picker, 'unauthenticated', 0, log);
     }
-    const pickerLog = log.child({ domain: picker.domain, picker: picker.extension });
+    const userLog = log.child({ domain: user.domain, picker: user.extension });
     const parsed = parseDialled(request.dialled, this.settings.prefix);
     if (!parsed.ok) {
-      pickerLog.warn({ rejection: parsed.rejection, dialled: request.dialled.slice(0, 200) }, 'pickup refused: not a valid pickup code');
-      return this.fail(request.pickerUuid, 'invalid-dialled', 0, pickerLog);
+      userLog.warn({ rejection: parsed.rejection, dialled: request.dialled.slice(0, 200) }, 'pickup refused: not a valid pickup code');
+      return this.fail(picker, 'invalid-dialled', 0, userLog);
     }
     try {
-      return await this.serve(request.pickerUuid, picker, parsed.target, pickerLog, seenAt);
+      return await this.attempts(picker, request, user, parsed.target, node, userLog, acceptedAt);
     } catch (error) {
-      pickerLog.error({ err: error }, 'pickup failed: store or switch unavailable');
-      return this.fail(request.pickerUuid, 'unavailable', 0, pickerLog);
+      userLog.warn({ reason: reasonOf(error) }, 'pickup failed: store or switch unavailable');
+      return this.fail(picker, 'unavailable', request.tried.length, userLog);
     }
   }
 
-  private async serve(pickerUuid: string, picker: UserRef, target: PickupTarget, log: Logger, seenAt: number): Promise<PickupOutcome> {
-    const preferences = await this.stores.preferences.get(picker);
-    const plan = planPickup(preferences, target);
-    if (!plan.allowed) {
-      log.info({ target, denial: plan.denial }, 'pickup refused: not permitted');
-      return this.fail(pickerUuid, 'not-permitted', 0, log);
-    }
-    const index = candidateIndexOf(plan.search);
-    // The index names what is searched: { group }, { extension }, { aclGroups } or { queue }.
-    const searchLog = log.child({ ...index });
-    if (plan.search.kind === 'extension') {
-      // Directed pickup: the rule is about the user whose phone rings, so their preferences decide.
-      const permission = mayPickUpExtension(preferences, await this.stores.preferences.get({ extension: plan.search.extension, domain: picker.domain }));
-      if (!permission.allowed) {
-        searchLog.info({ denial: permission.denial }, 'pickup refused: not permitted');
-        return this.fail(pickerUuid, 'not-permitted', 0, searchLog);
-      }
-    }
-    searchLog.info('pickup requested');
-    // Calls another node could not connect stay claimed until this request ends, so that the next attempt
-    // takes another call instead of the same one; then they are offered again.
-    const heldBack: ClaimedCall[] = [];
+  /** Claims and tries calls until one is picked up or handed off, or none is left. */
+  private async attempts(picker: PickerChannel, request: PickupRequest, user: UserRef, target: PickupTarget, node: PickerNode, log: Logger, acceptedAt: number): Promise<PickupOutcome> {
+    const tried = [...request.tried];
+    // The previous round sent the picker to another node and the channel came back: that call goes back to the
+    // other pickers (it stays out of this picker's reach: it is in `tried`), while this round decides.
+    const released = request.handedOff ? this.release(user.domain, request.handedOff, request.pickerUuid) : Promise.resolve();
     try {
-      return await this.attempts(pickerUuid, picker, index, searchLog, seenAt, heldBack);
-    } finally {
-      for (const claimed of heldBack) await this.stores.calls.release(claimed.domain, claimed.callUuid, pickerUuid).catch(() => false);
-    }
-  }
-
-  /** Claims and tries candidates until one is picked up or none is left. */
-  private async attempts(pickerUuid: string, picker: UserRef, index: CandidateIndex, searchLog: Logger, seenAt: number, heldBack: ClaimedCall[]): Promise<PickupOutcome> {
-    for (let attempt = 1; attempt <= this.settings.maxAttempts; attempt++) {
-      const liveNodes = await this.stores.registry.liveNodes();
-      const claimed = await this.stores.calls.claim(picker.domain, index, pickerUuid, this.settings.strategy, this.random(), liveNodes);
-      if (!claimed) {
-        searchLog.info({ attempt }, 'nothing to pick up');
-        return this.fail(pickerUuid, 'nothing-to-pick', attempt, searchLog);
+      while (tried.length < this.settings.maxAttempts) {
+        const decision = await this.decide(request.pickerUuid, user, target, tried, node.name);
+        if ('denial' in decision) {
+          log.info({ target, denial: decision.denial }, 'pickup refused: not permitted');
+          return await this.fail(picker, 'not-permitted', tried.length, log);
+        }
+        if ('nothing' in decision) {
+          log.info({ target, attempt: tried.length + 1 }, 'nothing to pick up');
+          return await this.fail(picker, 'nothing-to-pick', tried.length, log);
+        }
+        const call = decision.claimed;
+        tried.push(call.callUuid);
+        const callLog = log.child({ callUuid: call.callUuid, callNode: call.node, target });
+        const result = call.node === node.name ? await this.interceptHere(picker, call, tried, node, callLog, acceptedAt) : await this.sendElsewhere(picker, call, tried, node, callLog, acceptedAt);
+        if (result !== 'next') return result;
       }
-      const callLog = searchLog.child({ callUuid: claimed.callUuid, callNode: claimed.node });
-      // decisionMs: from the request's event to the intercept (or hand-off) being written, which follows at once.
-      const decisionMs = Math.round((performance.now() - seenAt) * 1000) / 1000;
-      callLog.info({ attempt, callerNumber: claimed.callerNumber, ringingSinceMs: Date.now() - claimed.startedAt, decisionMs }, 'call claimed');
-      const result = claimed.node === this.node ? await this.interceptHere(pickerUuid, claimed, callLog) : await this.sendElsewhere(pickerUuid, claimed, callLog, heldBack);
-      if (result === 'picked') return { result: 'picked', callUuid: claimed.callUuid, attempts: attempt };
-      if (result === 'picker-gone') return { result: 'abandoned', why: 'picker-gone' };
-      if (result === 'unavailable') return this.fail(pickerUuid, 'unavailable', attempt, callLog);
+      log.info({ target, attempts: tried.length }, 'no candidate could be intercepted');
+      return await this.fail(picker, 'nothing-to-pick', tried.length, log);
+    } finally {
+      await released;
     }
-    searchLog.info({ attempts: this.settings.maxAttempts }, 'no candidate could be intercepted');
-    return this.fail(pickerUuid, 'nothing-to-pick', this.settings.maxAttempts, searchLog);
   }
 
-  /** The call rings on this node: intercept it on the picker's channel and settle the claim by the result. */
-  private async interceptHere(pickerUuid: string, claimed: ClaimedCall, log: Logger): Promise<'picked' | 'refused' | 'picker-gone' | 'unavailable'> {
-    const { result, error, bridged } = await intercept(this.esl, this.watches, pickerUuid, claimed.callUuid, claimed.callKind, {
-      interceptMs: this.settings.interceptTimeoutMs,
-      bridgeMs: this.settings.bridgeTimeoutMs,
-    });
-    if (result === 'channel-gone' || result === 'unavailable') {
-      await this.stores.calls.release(claimed.domain, claimed.callUuid, pickerUuid).catch(() => false);
-      if (result === 'channel-gone') log.info('picker hung up before the intercept; claim released');
-      else log.error({ err: error }, 'intercept not confirmed; claim released');
-      return result === 'channel-gone' ? 'picker-gone' : 'unavailable';
+  /**
+   * Decides on the preferences in memory and claims in one round trip; the claim checks they were current. A
+   * refusal is confirmed on freshly read preferences first (a change may not have reached this controller yet).
+   */
+  private async decide(pickerUuid: string, user: UserRef, target: PickupTarget, tried: readonly string[], pickerNode: string): Promise<Decision> {
+    for (let pass = 1; ; pass++) {
+      const last = pass >= DECISION_PASSES;
+      const picker = this.stores.preferences.peek(user);
+      const revisions = new Map([[user.extension, picker.revision]]);
+      const plan = planPickup(picker.preferences, target);
+      let consulted: UserRef[] = [user];
+      let denial = plan.allowed ? undefined : plan.denial;
+      if (plan.allowed && plan.search.kind === 'extension') {
+        // Directed pickup: the rule is about the user whose phone rings, so their preferences decide too.
+        const ringing = { extension: plan.search.extension, domain: user.domain };
+        const ringingUser = this.stores.preferences.peek(ringing);
+        revisions.set(ringing.extension, ringingUser.revision);
+        consulted = [user, ringing];
+        const permission = mayPickUpExtension(picker.preferences, ringingUser.preferences);
+        if (!permission.allowed) denial = permission.denial;
+      }
+      if (denial !== undefined || !plan.allowed) {
+        if (pass > 1 && denial !== undefined) return { denial };
+        await this.stores.preferences.refresh(consulted);
+        continue;
+      }
+      const claimed = await this.stores.calls.claim({
+        domain: user.domain,
+        index: candidateIndexOf(plan.search),
+        pickerUuid,
+        strategy: this.settings.strategy,
+        random: this.random(),
+        // From the background view; the picker's node is alive whatever it says: its channel just reached us.
+        deadNodes: [...this.stores.registry.view.deadNodes].filter((node) => node !== pickerNode),
+        tried,
+        preferenceRevisions: revisions,
+      });
+      if (claimed !== 'stale') return claimed ? { claimed } : { nothing: true };
+      if (last) throw new Error('preferences changed during every decision');
+      await this.stores.preferences.refresh(consulted);
+    }
+  }
+
+  /** The call rings on the picker's node: intercept it over the socket and settle the claim by the result. */
+  private async interceptHere(picker: PickerChannel, call: ClaimedCall, tried: readonly string[], node: PickerNode, log: Logger, acceptedAt: number): Promise<PickupOutcome | 'next'> {
+    const pickerUuid = picker.request!.pickerUuid;
+    const bridged = node.watches.waitFor(pickerUuid, (event) => (event.name === 'CHANNEL_BRIDGE' && event.headers['Bridge-B-Unique-ID'] === call.callUuid ? true : undefined), this.settings.confirmTimeoutMs);
+    log.info({ attempt: tried.length, callerNumber: call.callerNumber, ringingSinceMs: Date.now() - call.startedAt, decisionMs: msSince(acceptedAt) }, 'call claimed');
+    const result = await picker.intercept(call.callUuid, call.callKind, { tried }, this.settings.interceptTimeoutMs);
+    if (result === 'picker-gone') {
+      bridged.cancel();
+      await this.release(call.domain, call.callUuid, pickerUuid);
+      log.info('picker hung up before the intercept completed; claim released');
+      return { result: 'abandoned', why: 'picker-gone' };
     }
     // Either way the call is not pickable any more: picked up, or answered/gone (why intercept refused it).
-    await this.stores.calls.endCall(claimed.domain, claimed.callUuid, claimed.node).catch((storeError: unknown) => {
-      // Its legs' hangup events remove it as well; the pickup itself is settled.
-      log.warn({ err: storeError }, 'could not remove the intercepted call from the store');
-    });
+    await this.stores.calls.endCall(call.domain, call.callUuid, call.node).catch((error: unknown) => log.warn({ reason: reasonOf(error) }, 'could not remove the intercepted call from the store'));
     if (result === 'refused') {
+      bridged.cancel();
       log.info('intercept refused (call answered or gone meanwhile); trying the next call');
-      return 'refused';
+      return 'next';
     }
-    log.info({ callerNumber: claimed.callerNumber }, 'call picked up');
-    if (await bridged) log.info('pickup bridged');
-    else log.warn({ waitedMs: this.settings.bridgeTimeoutMs }, 'intercept succeeded but no bridge was seen');
-    return 'picked';
+    picker.finish();
+    log.info({ callerNumber: call.callerNumber, attempts: tried.length }, 'call picked up');
+    void bridged.result.then((seen) => {
+      if (seen) log.info({ pickupMs: msSince(acceptedAt) }, 'pickup bridged');
+      else log.warn({ waitedMs: this.settings.confirmTimeoutMs }, 'intercept succeeded but no bridge was seen');
+    });
+    return { result: 'picked', callUuid: call.callUuid, attempts: tried.length };
   }
 
-  /** The call rings on another node: hand the picker over; unless picked, the claim is held back for release. */
-  private async sendElsewhere(pickerUuid: string, claimed: ClaimedCall, log: Logger, heldBack: ClaimedCall[]): Promise<'picked' | 'refused' | 'picker-gone' | 'unavailable'> {
-    const result = await this.handoff.sendPicker(pickerUuid, claimed, log);
-    if (result === 'picked') {
-      await this.stores.calls.endCall(claimed.domain, claimed.callUuid, claimed.node).catch(() => false);
-      log.info({ callerNumber: claimed.callerNumber }, 'call picked up');
-      return 'picked';
+  /** The call rings on another node: put a token there and send the picker on; the dialplan dials it. */
+  private async sendElsewhere(picker: PickerChannel, call: ClaimedCall, tried: readonly string[], node: PickerNode, log: Logger, acceptedAt: number): Promise<PickupOutcome | 'next'> {
+    const pickerUuid = picker.request!.pickerUuid;
+    const prepared = await this.handoff.prepare(call);
+    if ('refusal' in prepared) {
+      await this.release(call.domain, call.callUuid, pickerUuid);
+      log.warn({ refusal: prepared.refusal }, 'cross-node pickup impossible; trying the next call');
+      return 'next';
     }
-    // The call's node dropped the call if it was not pickable; otherwise it is offered again once this request ends.
-    heldBack.push(claimed);
-    if (result === 'refused') log.info('the call’s node did not connect the picker; trying the next call');
-    return result;
+    const followed = node.watches.waitFor(pickerUuid, (event) => (event.name === 'CHANNEL_ANSWER' ? 'answered' : event.name === 'CHANNEL_HANGUP' ? 'hangup' : undefined), this.settings.confirmTimeoutMs);
+    log.info({ attempt: tried.length, callerNumber: call.callerNumber, ringingSinceMs: Date.now() - call.startedAt, decisionMs: msSince(acceptedAt) }, 'call claimed');
+    picker.handOff(prepared.dialString, call.callUuid, { tried });
+    log.info('picker sent to the call’s node');
+    // Off the request's path: the outcome is for the log, and a picker gone before the answer frees the call.
+    void followed.result.then(async (outcome) => {
+      if (outcome === 'answered') log.info({ callerNumber: call.callerNumber, pickupMs: msSince(acceptedAt) }, 'call picked up on the call’s node');
+      if (outcome === 'hangup') await this.release(call.domain, call.callUuid, pickerUuid);
+    });
+    return { result: 'handed-off', callUuid: call.callUuid, attempts: tried.length };
   }
 
-  /** Ends a failed pickup audibly: a tone (held with event-lock so the hangup waits for it), then the cause. */
-  private async fail(pickerUuid: string, failure: PickupFailure, attempts: number, log: Logger): Promise<PickupOutcome> {
+  private async release(domain: string, callUuid: string, pickerUuid: string): Promise<void> {
+    await this.stores.calls.release(domain, callUuid, pickerUuid).catch((error: unknown) => this.log.warn({ reason: reasonOf(error), callUuid }, 'could not release a claimed call; it is offered again when the claim expires'));
+  }
+
+  /** Ends a failed pickup audibly: a tone, then the cause. */
+  private async fail(picker: PickerChannel, failure: PickupFailure, attempts: number, log: Logger): Promise<PickupOutcome> {
     const cause = this.settings.failureCauses[failure];
     try {
-      await this.esl.execute(pickerUuid, { app: 'playback', arg: this.settings.failureTone, eventLock: true });
-      await this.esl.hangup(pickerUuid, cause);
+      await picker.refuse(this.settings.failureTone, cause);
       log.info({ failure, cause }, 'pickup failed; picker hung up');
     } catch (error) {
-      log.warn({ err: error, failure, cause }, 'could not end the failed pickup; the dialplan park_timeout will');
+      log.info({ reason: reasonOf(error), failure, cause }, 'pickup failed; the picker was already gone');
     }
     return { result: 'failed', failure, attempts };
   }
@@ -259,8 +261,12 @@ function candidateIndexOf(search: PickupSearch): CandidateIndex {
   }
 }
 
-function pickerOf(request: PickupRequest): UserRef | undefined {
+function userOf(request: PickupRequest): UserRef | undefined {
   const { userName, domainName } = request;
   if (!userName || !domainName || validateExtension(userName) || validateDomain(domainName)) return undefined;
   return { extension: userName, domain: domainName };
+}
+
+function msSince(start: number): number {
+  return Math.round((performance.now() - start) * 1000) / 1000;
 }

@@ -1,6 +1,6 @@
 import type { RedisConnection } from './redis-connection.ts';
+import type { CallKind } from '../domain/call-kind.ts';
 import type { ClaimStrategy } from '../domain/candidates.ts';
-import type { CallKind } from '../esl/channel-facts.ts';
 import { StoreReplyError } from './errors.ts';
 import type { Keys } from './keys.ts';
 import { runScript } from './scripts.ts';
@@ -46,6 +46,25 @@ export interface StoredCall {
 
 /** Where to look for candidates. */
 export type CandidateIndex = { readonly group: string } | { readonly extension: string } | { readonly aclGroups: readonly string[] } | { readonly queue: string };
+
+/** One claim: which picker looks where, how to choose, and on which facts its permission was decided. */
+export interface ClaimRequest {
+  readonly domain: string;
+  readonly index: CandidateIndex;
+  readonly pickerUuid: string;
+  readonly strategy: ClaimStrategy;
+  /** Uniform in [0, 1): the random strategy's choice. */
+  readonly random: number;
+  /** Nodes known to be down: a candidate ringing there is not offered (the reaper takes it offline). */
+  readonly deadNodes: Iterable<string>;
+  /** Calls this picker already tried: never offered to it again. */
+  readonly tried: readonly string[];
+  /**
+   * The revision of each user's preferences the permission was decided on (extension → revision, '' for a user
+   * with none): the claim happens only while they are all current.
+   */
+  readonly preferenceRevisions: ReadonlyMap<string, string>;
+}
 
 export interface CallStoreSettings {
   /** A ringing call with no event for this long is dropped by Redis itself. */
@@ -123,23 +142,28 @@ export class CallStore {
   }
 
   /**
-   * Atomically claims one pickable call of the index for `pickerUuid`, or resolves undefined if none is left.
-   * Only calls ringing on `liveNodes` are offered; a candidate of another node is taken offline on the way.
+   * Atomically claims one pickable call of the index for the picker: the call, undefined when none is left, or
+   * 'stale' when a preference revision changed (nothing was claimed; decide again on fresh preferences). One
+   * script, one round trip.
    */
-  async claim(domain: string, index: CandidateIndex, pickerUuid: string, strategy: ClaimStrategy, random: number, liveNodes: Iterable<string>): Promise<ClaimedCall | undefined> {
-    const reply = await runScript(this.redis, 'claimCall', this.candidateKeys(domain, index, pickerUuid), [
-      pickerUuid,
-      strategy,
-      random,
+  async claim(request: ClaimRequest): Promise<ClaimedCall | 'stale' | undefined> {
+    const guards = [...request.preferenceRevisions].map(([extension, revision]) => `${extension}=${revision}`).join(' ');
+    const reply = await runScript(this.redis, 'claimCall', this.candidateKeys(request.domain, request.index, request.pickerUuid), [
+      request.pickerUuid,
+      request.strategy,
+      request.random,
       this.now(),
       this.settings.claimLifetimeMs,
       this.settings.callTtlSeconds,
-      [...liveNodes].join(' '),
+      [...request.deadNodes].join(' '),
+      request.tried.join(' '),
+      guards,
     ]);
     if (reply === null) return undefined;
+    if (Array.isArray(reply) && reply.length === 1 && reply[0] === 'stale') return 'stale';
     if (!Array.isArray(reply) || reply.length !== 7) throw new StoreReplyError(`claimCall replied ${JSON.stringify(reply)}`);
     const [callUuid, node, callerNumber, callerName, startedAt, groups, kind] = reply.map(String) as [string, string, string, string, string, string, string];
-    return { callUuid, domain, node, callerNumber, callerName, startedAt: Number(startedAt), callGroups: splitGroups(groups), callKind: kind === 'callcenter' ? 'callcenter' : 'user' };
+    return { callUuid, domain: request.domain, node, callerNumber, callerName, startedAt: Number(startedAt), callGroups: splitGroups(groups), callKind: kind === 'callcenter' ? 'callcenter' : 'user' };
   }
 
   /** Gives a claimed call back to the other pickers (only if the claim is still this picker's). */
@@ -151,12 +175,6 @@ export class CallStore {
   /** Stops offering a call whose node is down (kept for the node's return). True if it was offered until now. */
   async takeOffline(domain: string, callUuid: string): Promise<boolean> {
     return (await runScript(this.redis, 'offlineCall', this.callKeys(domain, callUuid), [callUuid, this.settings.callTtlSeconds])) === 1;
-  }
-
-  /** Marks a pickup request as taken by `owner`; false when another controller already handles it. */
-  async takeRequest(domain: string, pickerUuid: string, owner: string, ttlMs: number): Promise<boolean> {
-    const reply = await this.redis.set(this.keys.pickupRequest(domain, pickerUuid), owner, 'PX', ttlMs, 'NX');
-    return reply === 'OK';
   }
 
   /** One call as stored, or undefined. */

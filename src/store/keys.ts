@@ -11,7 +11,7 @@ export class Keys {
     return `${this.prefix}:{${domain}}:`;
   }
 
-  /** hash: callGroups, pickupGroups (canonical comma-separated fields), updatedAt */
+  /** hash: callGroups, pickupGroups, aclGroups, groupPickup, pickupQueues (canonical fields), rev, updatedAt */
   user(domain: string, extension: string): string {
     return `${this.domainBase(domain)}user:${extension}`;
   }
@@ -71,11 +71,6 @@ export class Keys {
     return `${this.domainBase(domain)}ext:${extension}`;
   }
 
-  /** one pickup request, claimed by the picker's channel uuid so that it is handled once cluster-wide */
-  pickupRequest(domain: string, pickerUuid: string): string {
-    return `${this.domainBase(domain)}request:${pickerUuid}`;
-  }
-
   /** set of `<domain> <call uuid>` a node has ringing: what its resync compares with the switch */
   nodeCalls(node: string): string {
     return `${this.prefix}:node:${node}:calls`;
@@ -96,9 +91,19 @@ export class Keys {
     return `${this.prefix}:nodes:alive`;
   }
 
-  /** a one-time cross-node pickup token (JSON: domain, call, node, picker), and who used it */
-  token(token: string): [string, string] {
-    return [`${this.prefix}:token:{${token}}`, `${this.prefix}:token:{${token}}:used`];
+  /** sorted set of the hand-off tokens put into one node's FreeSWITCH hash, scored by when they expire (ms) */
+  nodeTokens(node: string): string {
+    return `${this.prefix}:node:${node}:tokens`;
+  }
+
+  /** pub/sub channel: a group's BLF lamp changed (published by the Lua scripts) */
+  presenceChannel(): string {
+    return `${this.prefix}:presence`;
+  }
+
+  /** pub/sub channel: users' preferences changed (published by PreferenceStore.setMany) */
+  preferenceChanges(): string {
+    return `${this.prefix}:preferences`;
   }
 
   /** set of the domains that have preferences */

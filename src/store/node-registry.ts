@@ -7,14 +7,30 @@ export interface NodeAnnouncement {
   readonly coreUuid: string;
 }
 
+/** What a pickup decision needs to know about the cluster, read in the background. */
+export interface ClusterView {
+  /** Nodes with an unexpired heartbeat. */
+  readonly liveNodes: ReadonlySet<string>;
+  /** Nodes served once and without an unexpired heartbeat now. */
+  readonly deadNodes: ReadonlySet<string>;
+  /** Each live node's cluster SIP address, as its controllers announced it. */
+  readonly sipAddresses: ReadonlyMap<string, string>;
+}
+
+const EMPTY_VIEW: ClusterView = Object.freeze({ liveNodes: new Set<string>(), deadNodes: new Set<string>(), sipAddresses: new Map<string, string>() });
+
 /**
  * Node records and liveness. Every controller serving a node refreshes `<node>|<controller>` in a sorted set
  * scored by expiry; a node is alive while any of its entries has not expired. A controller that loses a
  * node's event socket withdraws its entry at once, so with no other controller the node is down immediately;
  * a controller that dies stops refreshing and its entry expires.
+ *
+ * Pickups read the cluster from `view`, refreshed in the background every `refreshMs` and after every change
+ * this controller makes, so that a decision never waits for it.
  */
 export class NodeRegistry {
-  private liveCache: { at: number; nodes: Set<string> } | undefined;
+  private current: ClusterView = EMPTY_VIEW;
+  private refreshTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly redis: RedisConnection,
@@ -23,7 +39,35 @@ export class NodeRegistry {
     /** How long one heartbeat keeps a node alive. */
     private readonly aliveForMs = 8_000,
     private readonly now: () => number = Date.now,
+    private readonly refreshMs = 500,
   ) {}
+
+  /** The cluster as last read (empty before the first refresh). */
+  get view(): ClusterView {
+    return this.current;
+  }
+
+  /** Starts refreshing the view in the background (an error keeps the previous view until the next try). */
+  start(): void {
+    const refresh = (): void => void this.refresh().catch(() => undefined);
+    refresh();
+    this.refreshTimer = setInterval(refresh, this.refreshMs);
+  }
+
+  stop(): void {
+    clearInterval(this.refreshTimer);
+  }
+
+  /** Reads the live nodes and their addresses now. */
+  async refresh(): Promise<ClusterView> {
+    const [members, known] = await Promise.all([this.redis.zrangebyscore(this.keys.aliveNodes(), this.now(), '+inf'), this.redis.smembers(this.keys.nodes())]);
+    const liveNodes = new Set(members.map((member) => member.slice(0, member.lastIndexOf('|'))));
+    const nodes = [...liveNodes];
+    const addresses = await Promise.all(nodes.map((node) => this.redis.hget(this.keys.node(node), 'sipAddress')));
+    const sipAddresses = new Map(nodes.flatMap((node, i) => (addresses[i] ? [[node, addresses[i]] as const] : [])));
+    this.current = { liveNodes, deadNodes: new Set(known.filter((node) => !liveNodes.has(node))), sipAddresses };
+    return this.current;
+  }
 
   /** Refreshes this controller's heartbeat for the node and its record. */
   async heartbeat(node: string, announcement: NodeAnnouncement): Promise<void> {
@@ -35,13 +79,13 @@ export class NodeRegistry {
       this.redis.hset(this.keys.node(node), fields),
       this.redis.sadd(this.keys.nodes(), node),
     ]);
-    this.liveCache = undefined;
+    await this.refresh();
   }
 
   /** This controller no longer serves the node (its event socket was lost, or the controller stops). */
   async withdraw(node: string): Promise<void> {
     await this.redis.zrem(this.keys.aliveNodes(), this.member(node));
-    this.liveCache = undefined;
+    await this.refresh();
   }
 
   /**
@@ -54,26 +98,16 @@ export class NodeRegistry {
     return previous && previous !== coreUuid ? previous : undefined;
   }
 
-  /** Nodes with an unexpired heartbeat. Cached for half a second: a claim must not cost a round trip more. */
-  async liveNodes(): Promise<Set<string>> {
-    const now = this.now();
-    if (this.liveCache && now - this.liveCache.at < 500) return this.liveCache.nodes;
-    const members = await this.redis.zrangebyscore(this.keys.aliveNodes(), now, '+inf');
-    const nodes = new Set(members.map((member) => member.slice(0, member.lastIndexOf('|'))));
-    this.liveCache = { at: now, nodes };
-    return nodes;
-  }
-
   /** Nodes that were served once and have no live heartbeat now. */
   async deadNodes(): Promise<string[]> {
-    const [known, live] = await Promise.all([this.redis.smembers(this.keys.nodes()), this.liveNodes()]);
+    const { deadNodes } = await this.refresh();
     await this.redis.zremrangebyscore(this.keys.aliveNodes(), '-inf', this.now() - this.aliveForMs);
-    return known.filter((node) => !live.has(node)).sort();
+    return [...deadNodes].sort();
   }
 
   /** Every node ever served, with what its controllers announced and whether one serves it now. */
   async describeNodes(): Promise<Array<{ node: string; alive: boolean; sipAddress: string | undefined; coreUuid: string | undefined }>> {
-    const [known, live] = await Promise.all([this.redis.smembers(this.keys.nodes()), this.liveNodes()]);
+    const [known, { liveNodes: live }] = await Promise.all([this.redis.smembers(this.keys.nodes()), this.refresh()]);
     return Promise.all(
       known.sort().map(async (node) => {
         const [sipAddress, coreUuid] = await this.redis.hmget(this.keys.node(node), 'sipAddress', 'coreUuid');
@@ -82,9 +116,11 @@ export class NodeRegistry {
     );
   }
 
-  /** The node's cluster SIP address, as its controller announced it. */
+  /**
+   * A node's cluster SIP address: from the view, or — for a node that came up since the last refresh — read now.
+   */
   async sipAddressOf(node: string): Promise<string | undefined> {
-    return (await this.redis.hget(this.keys.node(node), 'sipAddress')) ?? undefined;
+    return this.current.sipAddresses.get(node) ?? (await this.redis.hget(this.keys.node(node), 'sipAddress')) ?? undefined;
   }
 
   private member(node: string): string {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { RedisConnection } from './redis-connection.ts';
 import { EMPTY_PREFERENCES, type UserPreferences } from '../domain/preferences.ts';
 import type { UserRef } from '../domain/users.ts';
@@ -9,9 +10,23 @@ export interface UserPreferencesEntry {
   readonly preferences: UserPreferences;
 }
 
+/** A user's preferences with the revision they were read at ('' for a user with none). */
+export interface RevisedPreferences {
+  readonly preferences: UserPreferences;
+  readonly revision: string;
+}
+
+/** What `setMany` announces on the preference-change channel, one message per domain. */
+export interface PreferenceChange {
+  readonly domain: string;
+  readonly extensions: readonly string[];
+}
+
 /**
  * Per-user call and pickup groups in Redis (`fsp:{domain}:user:<ext>`). Values are validated by the domain
  * rules before they get here; the store keeps the canonical comma-separated fields the Lua scripts read.
+ * Every write gives the user a new random revision (`rev`) and is announced on `<prefix>:preferences`, so that
+ * controllers can keep the preferences in memory and the claim script can check they are still current.
  */
 export class PreferenceStore {
   constructor(
@@ -22,7 +37,13 @@ export class PreferenceStore {
 
   /** The user's preferences; a user never configured has none (legacy behaviour). */
   async get(user: UserRef): Promise<UserPreferences> {
-    return toPreferences(await this.redis.hmget(this.keys.user(user.domain, user.extension), ...FIELDS));
+    return (await this.getRevised([user]))[0]!.preferences;
+  }
+
+  /** Several users' preferences with their revisions, in one round trip. */
+  async getRevised(users: readonly UserRef[]): Promise<RevisedPreferences[]> {
+    const rows = await Promise.all(users.map((user) => this.redis.hmget(this.keys.user(user.domain, user.extension), ...FIELDS, 'rev')));
+    return rows.map(revisedOf);
   }
 
   /**
@@ -39,7 +60,8 @@ export class PreferenceStore {
         if (isEmpty(preferences)) {
           transaction.del(key).srem(this.keys.users(domain), user.extension);
         } else {
-          // The Lua scripts read these fields: comma-separated lists, groupPickup as 1/0.
+          // The Lua scripts read these fields: comma-separated lists, groupPickup as 1/0. A fresh random revision
+          // (never reused, unlike a counter that a delete would reset) tells cached copies apart.
           transaction
             .hset(key, {
               callGroups: preferences.callGroups.join(','),
@@ -47,6 +69,7 @@ export class PreferenceStore {
               aclGroups: preferences.aclGroups.join(','),
               groupPickup: preferences.groupPickup ? '1' : '0',
               pickupQueues: preferences.pickupQueues.join(','),
+              rev: randomBytes(9).toString('base64url'),
               updatedAt: this.now(),
             })
             .sadd(this.keys.users(domain), user.extension);
@@ -56,14 +79,16 @@ export class PreferenceStore {
       const failed = results?.find(([error]) => error);
       if (!results || failed) throw failed?.[0] ?? new Error('preferences transaction aborted');
       await this.redis.sadd(this.keys.domains(), domain);
+      const change: PreferenceChange = { domain, extensions: domainEntries.map((entry) => entry.user.extension) };
+      await this.redis.publish(this.keys.preferenceChanges(), JSON.stringify(change));
     }
   }
 
   /** Every configured user of a domain, sorted by extension. */
-  async list(domain: string): Promise<Array<{ extension: string; preferences: UserPreferences }>> {
+  async list(domain: string): Promise<Array<{ extension: string } & RevisedPreferences>> {
     const extensions = (await this.redis.smembers(this.keys.users(domain))).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-    const rows = await Promise.all(extensions.map((extension) => this.redis.hmget(this.keys.user(domain, extension), ...FIELDS)));
-    return extensions.map((extension, i) => ({ extension, preferences: toPreferences(rows[i] ?? []) }));
+    const rows = await this.getRevised(extensions.map((extension) => ({ extension, domain })));
+    return extensions.map((extension, i) => ({ extension, ...rows[i]! }));
   }
 
   /** Domains that have at least one configured user (ever). */
@@ -74,10 +99,10 @@ export class PreferenceStore {
 
 const FIELDS = ['callGroups', 'pickupGroups', 'aclGroups', 'groupPickup', 'pickupQueues'] as const;
 
-function toPreferences(fields: ReadonlyArray<string | null>): UserPreferences {
-  const [callGroups, pickupGroups, aclGroups, groupPickup, pickupQueues] = fields;
+function revisedOf(fields: ReadonlyArray<string | null>): RevisedPreferences {
+  const [callGroups, pickupGroups, aclGroups, groupPickup, pickupQueues, revision] = fields;
   const preferences = { callGroups: split(callGroups), pickupGroups: split(pickupGroups), aclGroups: split(aclGroups), groupPickup: groupPickup === '1', pickupQueues: split(pickupQueues) };
-  return isEmpty(preferences) ? EMPTY_PREFERENCES : preferences;
+  return { preferences: isEmpty(preferences) ? EMPTY_PREFERENCES : preferences, revision: revision ?? '' };
 }
 
 function isEmpty(preferences: UserPreferences): boolean {

@@ -39,24 +39,125 @@ export function createRedis(target: RedisTarget, retry = true): RedisConnection 
       });
       break;
     case 'sentinel':
-      redis = new Redis({ ...options, sentinels: [...target.sentinels], name: target.name, password: target.password, sentinelPassword: target.password });
+      redis = new Redis({
+        ...options,
+        sentinels: [...target.sentinels],
+        name: target.name,
+        password: target.password,
+        sentinelPassword: target.password,
+        // Without it ioredis asks unreachable Sentinels for ever, whatever retryStrategy says.
+        ...(retry ? {} : { sentinelRetryStrategy: () => null }),
+      });
       break;
   }
   defineScripts(redis);
   return redis;
 }
 
-/** The controller's connection: created, logged, and connecting in the background. */
-export function connectRedis(target: RedisTarget, logger: Logger): RedisConnection {
-  const log = logger.child({ module: 'redis' });
+/** Where a target is, for people: URLs without their password, or the host list. */
+export function describeRedisTarget(target: RedisTarget): string {
+  switch (target.kind) {
+    case 'single': {
+      const url = new URL(target.url);
+      if (url.password) url.password = '***';
+      return url.toString();
+    }
+    case 'cluster':
+      return `cluster ${target.nodes.map(({ host, port }) => `${host}:${port}`).join(',')}`;
+    case 'sentinel':
+      return `sentinel ${target.name} via ${target.sentinels.map(({ host, port }) => `${host}:${port}`).join(',')}`;
+  }
+}
+
+/** How often an unanswering Redis is probed after a command failed on a connection that looked fine. */
+const PROBE_INTERVAL_MS = 500;
+
+/**
+ * Whether the controller's Redis answers, as an administrator wants to read it: one warning when it stops
+ * answering (the connection failed, or a command failed on it — a stall leaves the connection open), one line
+ * when it answers again, nothing in between. Users whose command failed report it and may wait for the recovery.
+ */
+export class RedisHealth {
+  private up = false;
+  private everUp = false;
+  private stopped = false;
+  private downSince: number | undefined;
+  private probing = false;
+  private readonly answeringListeners: Array<() => unknown> = [];
+  private readonly log: Logger;
+
+  constructor(
+    private readonly redis: RedisConnection,
+    private readonly address: string,
+    logger: Logger,
+  ) {
+    this.log = logger.child({ module: 'redis', redis: address });
+    redis.on('ready', () => this.markUp());
+    redis.on('error', (error: Error) => this.markDown(error.message));
+    redis.on('close', () => this.markDown('connection closed'));
+  }
+
+  /** True while Redis answers. */
+  get isUp(): boolean {
+    return this.up;
+  }
+
+  /** The controller closes the connection on purpose: nothing to report any more. */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Runs each time Redis starts answering: the first connect, a reconnect, the end of a stall. */
+  onAnswering(listener: () => unknown): void {
+    this.answeringListeners.push(listener);
+  }
+
+  /** A command failed: Redis may be stalled. Probes it until it answers (then `onAnswering` listeners run). */
+  reportFailure(error: unknown): void {
+    // Before the first connect the connection itself reports (and `onAnswering` follows it).
+    if (!this.everUp) return;
+    this.markDown(error instanceof Error ? error.message : String(error));
+    if (this.probing) return;
+    this.probing = true;
+    const probe = (): void => {
+      this.redis.ping().then(
+        () => {
+          this.probing = false;
+          this.markUp();
+        },
+        () => setTimeout(probe, PROBE_INTERVAL_MS).unref(),
+      );
+    };
+    probe();
+  }
+
+  private markDown(reason: string): void {
+    if (this.stopped) return;
+    if (this.downSince !== undefined) {
+      this.log.debug({ reason }, 'Redis still unavailable');
+      return;
+    }
+    this.up = false;
+    this.downSince = Date.now();
+    this.log.warn({ reason }, this.everUp ? 'Redis unavailable; pickups fail with 503 until it answers again' : 'cannot reach Redis; retrying');
+  }
+
+  private markUp(): void {
+    if (this.up) return;
+    const downForMs = this.downSince === undefined ? undefined : Date.now() - this.downSince;
+    this.log.info({ downForMs }, this.everUp ? 'Redis answers again' : 'connected to Redis');
+    this.up = true;
+    this.everUp = true;
+    this.downSince = undefined;
+    for (const listener of this.answeringListeners) listener();
+  }
+}
+
+/** The controller's connection, connecting in the background, with its health watched. */
+export function connectRedis(target: RedisTarget, logger: Logger): { redis: RedisConnection; health: RedisHealth } {
   const redis = createRedis(target);
-  let wasReady = false;
-  redis.on('ready', () => {
-    log.info({ topology: target.kind }, wasReady ? 'reconnected to Redis' : 'connected to Redis');
-    wasReady = true;
-  });
-  redis.on('error', (error: Error) => log.warn({ err: error }, 'Redis connection problem'));
-  // The first failure is logged by the error listener; ioredis keeps retrying by itself.
+  const health = new RedisHealth(redis, describeRedisTarget(target), logger);
+  // Failures are logged by RedisHealth; ioredis keeps retrying by itself.
   redis.connect().catch(() => undefined);
-  return redis;
+  return { redis, health };
 }

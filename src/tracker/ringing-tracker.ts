@@ -32,7 +32,8 @@ export class RingingTracker {
     private readonly node: string,
     logger: Logger,
   ) {
-    this.log = logger.child({ module: 'tracker', node });
+    // The node's own logger already carries `node`.
+    this.log = logger.child({ module: 'tracker' });
   }
 
   /** Called when a call starts ringing in call groups (or rings in more of them). */

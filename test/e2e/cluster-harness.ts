@@ -8,7 +8,7 @@ import type { Cluster, Redis } from 'ioredis';
 import { Keys } from '../../src/store/keys.ts';
 import { keysUnder, testCluster, testRedis } from '../helpers/redis-client.ts';
 import { FreeSwitchSimulator, SipNetwork } from '../simulator/index.ts';
-import { PICKUP_EXTENSION_VARIABLES } from './harness.ts';
+import { PICKUP_OUTCOMES, startServing } from './harness.ts';
 
 export { setUsers as setClusterUsers } from './harness.ts';
 
@@ -72,6 +72,7 @@ export async function startClusterBed(
       FSP_ESL_PASSWORD: 'ClueCon',
       FSP_NODE_NAME: name,
       FSP_NODE_SIP_ADDRESS: options.announcedSipAddress?.[i] ?? sipAddress,
+      FSP_SOCKET_LISTEN: '127.0.0.1:0',
       ...options.env,
     };
     nodes.push({ name, sim, sipAddress, env, controllers: [] });
@@ -91,8 +92,12 @@ export async function startClusterBed(
       return keysLeft.filter((_, i) => ttls[i] === -1);
     },
     async addController(node) {
-      const controller = await ControllerProcess.start(node.env);
+      // The other nodes' event sockets: a hand-off puts its token into the call node's hash.
+      const peers = nodes.filter((other) => other !== node).map((other) => ({ name: other.name, eslHost: '127.0.0.1', eslPort: Number(other.env.FSP_ESL_PORT) }));
+      const controller = await startServing(node.sim, { ...node.env, FSP_PEERS: JSON.stringify(peers) });
       node.controllers.push(controller);
+      // The node's dialplan tries its controllers in order (host:port|host:port).
+      node.sim.setGlobal('fs_pickup_controllers', (await Promise.all(node.controllers.map((c) => c.socketAddress()))).join('|'));
       return controller;
     },
     async close() {
@@ -105,9 +110,9 @@ export async function startClusterBed(
   return bed;
 }
 
-/** A picker on `node` dials the code; resolves with its uuid once parked. */
+/** A picker on `node` dials the code (through the product's dialplan); resolves with its uuid. */
 export function dialOn(node: ClusterNode, domain: string, extension: string, dialled: string): Promise<string> {
-  return node.sim.dialPickup({ extension, domain, dialled, parkTimeoutSec: 8, variables: { ...PICKUP_EXTENSION_VARIABLES } });
+  return node.sim.dialPickup({ extension, domain, dialled });
 }
 
 /** Waits until some controller of the cluster logged that these legs ring. */
@@ -121,7 +126,7 @@ export async function untilRinging(bed: ClusterBed, legUuids: readonly string[])
 export function pickupOutcome(bed: ClusterBed, pickerUuid: string, timeoutMs = 15_000): Promise<{ msg: string; failure?: unknown; cause?: unknown; callUuid?: unknown }> {
   return Promise.any(
     bed.controllers().map((controller) =>
-      controller.waitForLog((l) => l.pickerUuid === pickerUuid && (l.msg === 'call picked up' || l.msg === 'pickup failed; picker hung up'), timeoutMs),
+      controller.waitForLog((l) => l.pickerUuid === pickerUuid && PICKUP_OUTCOMES.has(String(l.msg)), timeoutMs),
     ),
   ) as Promise<{ msg: string; failure?: unknown; cause?: unknown; callUuid?: unknown }>;
 }

@@ -18,12 +18,12 @@ function nodes(): [NonNullable<ClusterBed['nodes'][0]>, NonNullable<ClusterBed['
   return [x, y];
 }
 
-/** The token the picker's node sent in its bridge to the other node. */
+/** The token the picker's controller told the picker's node to dial (fs_pickup_bridge, set over its socket). */
 function tokenSentFor(pickerUuid: string): string {
   const [x] = nodes();
-  const bridge = x.sim.commands.find((c) => c.line === `sendmsg ${pickerUuid}` && headerOf(c, 'execute-app-name') === 'bridge');
-  const token = /pickup-([0-9a-f]{32})@/.exec(headerOf(bridge ?? ({ headers: {} } as never), 'execute-app-arg') ?? '')?.[1];
-  if (!token) throw new Error('no bridge with a token was sent');
+  const set = x.sim.commands.find((c) => c.session === pickerUuid && (headerOf(c, 'execute-app-arg') ?? '').startsWith('fs_pickup_bridge='));
+  const token = /pickup-([0-9a-f]{32})@/.exec(headerOf(set ?? ({ headers: {} } as never), 'execute-app-arg') ?? '')?.[1];
+  if (!token) throw new Error('no hand-off was set on the picker');
   return token;
 }
 
@@ -35,17 +35,22 @@ async function pickAcrossNodes() {
   const call = await y.sim.placeCall({ domain, targets: ['200'] });
   await untilRinging(bed, call.bLegs);
   const picker = await dialOn(x, domain, '100', '88sales');
-  expect(await pickupOutcome(bed, picker)).toMatchObject({ msg: 'call picked up', callUuid: call.aLeg });
+  expect(await pickupOutcome(bed, picker)).toMatchObject({ msg: 'call picked up on the call’s node', callUuid: call.aLeg });
   return { x, y, call, picker };
 }
 
 describe('pickup across nodes (two simulated nodes, one controller each, real Redis)', () => {
-  it('a picker on node X gets the call ringing on node Y; Y runs the intercept', async () => {
+  it('a picker on node X gets the call ringing on node Y: X’s controller puts a token into Y’s hash, Y’s dialplan intercepts', async () => {
     const { x, y, call, picker } = await pickAcrossNodes();
-    // On Y: a token leg arrived and the controller of Y ran intercept of the caller's leg on it.
-    const intercept = y.sim.commands.find((c) => c.name === 'sendmsg' && headerOf(c, 'execute-app-name') === 'intercept');
-    expect(headerOf(intercept ?? ({ headers: {} } as never), 'execute-app-arg')).toBe(call.aLeg);
+    const token = tokenSentFor(picker);
+    // On Y: the only command of any controller was X's `api hash insert` (through Y's event socket)…
+    const onY = y.sim.commands.filter((c) => c.name === 'api' || c.name === 'sendmsg' || c.session !== undefined);
+    expect(onY.filter((c) => c.name === 'sendmsg' || c.session !== undefined)).toEqual([]);
+    expect(onY.map((c) => c.line)).toContain(`api hash insert/fs_pickup_token/pickup-${token}/${call.aLeg}`);
+    // …and its dialplan intercepted the caller's leg on the token leg at once, deleting the token.
     expect((await y.sim.waitForChannel(call.bLegs[0] as string, (c) => c.hangupCause !== undefined)).hangupCause).toBe('PICKED_OFF');
+    const tokenLeg = y.sim.liveChannels().find((c) => c.name.startsWith('sofia/cluster/') && c.direction === 'inbound');
+    expect(tokenLeg?.bridgedTo).toBe(call.aLeg);
     expect((await x.sim.waitForChannel(picker, (c) => c.answerState === 'answered')).answerState).toBe('answered');
     await x.sim.hangup(picker);
   });
@@ -54,11 +59,11 @@ describe('pickup across nodes (two simulated nodes, one controller each, real Re
     const { x, y, picker } = await pickAcrossNodes();
     const token = tokenSentFor(picker);
 
-    // Replayed from a cluster address: it reaches the dialplan and the controller refuses it.
+    // Replayed from a cluster address: the token was deleted on use, so Y's dialplan finds nothing and refuses it.
     const replay = y.sim.sipCall({ profile: 'cluster', fromHost: x.sipAddress.split(':')[0] as string, destination: `pickup-${token}` });
     const refused = await y.sim.waitForChannel(replay, (c) => c.hangupCause !== undefined);
     expect(refused.hangupCause).toBe('CALL_REJECTED');
-    await y.controllers[0]?.waitForLog((l) => l.msg === 'pickup token refused (forged, reused or expired)' && l.tokenLegUuid === replay);
+    expect(refused.bridgedTo).toBeUndefined();
 
     // From outside the cluster: FreeSWITCH's ACL refuses it before any dialplan or controller sees it.
     const outsider = y.sim.sipCall({ profile: 'cluster', fromHost: '192.0.2.66', destination: `pickup-${token}` });
@@ -90,9 +95,9 @@ describe('pickup across nodes (two simulated nodes, one controller each, real Re
     const blueCall = await x.sim.placeCall({ domain: blue, targets: ['200'] });
     await untilRinging(bed, blueCall.bLegs);
     const redPicker = await dialOn(x, red, '100', '88sales');
-    expect(await pickupOutcome(bed, redPicker)).toMatchObject({ msg: 'call picked up', callUuid: redCall.aLeg });
+    expect(await pickupOutcome(bed, redPicker)).toMatchObject({ msg: 'call picked up on the call’s node', callUuid: redCall.aLeg });
     const bluePicker = await dialOn(y, blue, '100', '88sales');
-    expect(await pickupOutcome(bed, bluePicker)).toMatchObject({ msg: 'call picked up', callUuid: blueCall.aLeg });
+    expect(await pickupOutcome(bed, bluePicker)).toMatchObject({ msg: 'call picked up on the call’s node', callUuid: blueCall.aLeg });
     await x.sim.hangup(redPicker);
     await y.sim.hangup(bluePicker);
   });

@@ -22,10 +22,6 @@ export interface PickupBed {
   close(): Promise<void>;
 }
 
-/** The variables our dialplan extension sets before parking a picker (freeswitch-conf/dialplan/default/00_fs_pickup.xml). */
-export const PICKUP_EXTENSION_VARIABLES = Object.freeze({ fs_pickup_request: 'true', intercept_unanswered_only: 'true' });
-export const PARK_TIMEOUT_SEC = 8;
-
 /** Starts a simulator on a free port and the controller against it and the test run's Redis. */
 export async function startPickupBed(options: { simulator?: SimulatorOptions; env?: Record<string, string>; redisUrl?: string } = {}): Promise<PickupBed> {
   const sim = new FreeSwitchSimulator({ parkTickMs: 5, switchname: 'sim-node', ...options.simulator });
@@ -39,9 +35,11 @@ export async function startPickupBed(options: { simulator?: SimulatorOptions; en
     FSP_ESL_PORT: String(port),
     FSP_ESL_PASSWORD: 'ClueCon',
     FSP_NODE_NAME: node,
+    // A free port: the simulator's dialplan is pointed at it ($${fs_pickup_controllers}) once it is bound.
+    FSP_SOCKET_LISTEN: '127.0.0.1:0',
     ...options.env,
   };
-  let controller = await ControllerProcess.start(env);
+  let controller = await startServing(sim, env);
   const bed: PickupBed = {
     sim,
     get controller() {
@@ -57,7 +55,7 @@ export async function startPickupBed(options: { simulator?: SimulatorOptions; en
     },
     async restartController() {
       await controller.stop();
-      controller = await ControllerProcess.start(env);
+      controller = await startServing(sim, env);
     },
     async close() {
       await controller.stop();
@@ -66,6 +64,13 @@ export async function startPickupBed(options: { simulator?: SimulatorOptions; en
     },
   };
   return bed;
+}
+
+/** Starts a controller and points the node's dialplan (`fs_pickup_controllers`) at its pickup socket. */
+export async function startServing(sim: FreeSwitchSimulator, env: Record<string, string>): Promise<ControllerProcess> {
+  const controller = await ControllerProcess.start(env);
+  sim.setGlobal('fs_pickup_controllers', await controller.socketAddress());
+  return controller;
 }
 
 /** A fresh domain per test keeps tests of one bed apart. */
@@ -85,15 +90,21 @@ export async function untilTracked(bed: PickupBed, legUuids: readonly string[]):
   }
 }
 
-/** A picker dials the code; resolves with its uuid once parked. */
+/** A picker's phone dials the code (through the product's dialplan); resolves with its uuid. */
 export function dial(bed: PickupBed, domain: string, extension: string, dialled: string, extra: { authenticated?: boolean } = {}): Promise<string> {
-  return bed.sim.dialPickup({ extension, domain, dialled, parkTimeoutSec: PARK_TIMEOUT_SEC, variables: { ...PICKUP_EXTENSION_VARIABLES }, ...extra });
+  return bed.sim.dialPickup({ extension, domain, dialled, ...extra });
 }
+
+/**
+ * The log messages that end a pickup request (for a cross-node one: the answer on the call's node, logged by the
+ * picker's controller when its picker is answered).
+ */
+export const PICKUP_OUTCOMES = new Set(['call picked up', 'call picked up on the call’s node', 'pickup failed; picker hung up', 'pickup failed; the picker was already gone']);
 
 /** Resolves with the controller's final word on one pickup request. */
 export async function outcomeOf(bed: PickupBed, pickerUuid: string): Promise<{ msg: string; cause?: unknown; failure?: unknown; callUuid?: unknown }> {
   const line = await bed.controller.waitForLog(
-    (l) => l.pickerUuid === pickerUuid && (l.msg === 'call picked up' || l.msg === 'pickup failed; picker hung up' || l.msg === 'could not end the failed pickup; the dialplan park_timeout will'),
+    (l) => l.pickerUuid === pickerUuid && PICKUP_OUTCOMES.has(String(l.msg)),
     10_000,
   );
   return line as { msg: string; cause?: unknown; failure?: unknown; callUuid?: unknown };
@@ -104,9 +115,9 @@ export function headerOf(command: ReceivedCommand, name: string): string | undef
   return command.headers[name];
 }
 
-/** The sendmsg commands the controller sent for one channel, as `app` (or `call-command`) names, in order. */
+/** The sendmsg commands the controller sent on a picker's socket, as `app` (or `call-command`) names, in order. */
 export function sendmsgsTo(bed: PickupBed, uuid: string): string[] {
   return bed.sim.commands
-    .filter((c) => c.name === 'sendmsg' && c.line === `sendmsg ${uuid}`)
+    .filter((c) => c.name === 'sendmsg' && c.session === uuid)
     .map((c) => headerOf(c, 'execute-app-name') ?? headerOf(c, 'call-command') ?? '?');
 }

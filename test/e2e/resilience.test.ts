@@ -1,12 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ReceivedCommand } from '../simulator/index.ts';
 import { dial, freshDomain, headerOf, outcomeOf, type PickupBed, setUsers, startPickupBed, untilTracked } from './harness.ts';
+
+/**
+ * A context of the test's own where anything dialled reaches the controller's socket, without the product
+ * dialplan's checks (its regex and the authentication condition): what a controller must survive on its own,
+ * whatever a misconfigured dialplan lets through.
+ */
+const UNGUARDED = 'unguarded';
 
 let bed: PickupBed;
 
 beforeAll(async () => {
-  // A slow park tick gives the test time to answer the call between the controller's claim and the intercept.
-  bed = await startPickupBed({ simulator: { parkTickMs: 150 } });
+  bed = await startPickupBed({
+    simulator: { dialplan: [{ name: 'straight-to-the-controller', context: UNGUARDED, expression: /^/, actions: [['socket', '$${fs_pickup_controllers}'], ['hangup', 'NORMAL_TEMPORARY_FAILURE']] }] },
+  });
 });
+
+afterEach(() => bed.sim.beforeSocketCommand(undefined));
 
 afterAll(async () => {
   await bed?.close();
@@ -16,13 +27,20 @@ async function salesUsers(domain: string): Promise<void> {
   await setUsers(bed, domain, { '100': { pickupGroups: ['sales'] }, '200': { callGroups: ['sales'] }, '201': { callGroups: ['sales'] } });
 }
 
-/** Resolves when the controller has sent `intercept` for the picker (it is still queued on the park tick). */
-async function interceptSent(pickerUuid: string): Promise<string> {
-  for (;;) {
-    const command = bed.sim.commands.find((c) => c.line === `sendmsg ${pickerUuid}` && headerOf(c, 'execute-app-name') === 'intercept');
-    if (command) return headerOf(command, 'execute-app-arg') ?? '';
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
+/**
+ * Stages the race: the first time the controller's intercept reaches a picker's socket, `meanwhile` runs before
+ * FreeSWITCH executes it (a phone answering in that instant). Resolves with the call the intercept names.
+ */
+function whenInterceptArrives(meanwhile: (callUuid: string) => Promise<void>): Promise<string> {
+  return new Promise((resolve) => {
+    bed.sim.beforeSocketCommand(async (command: ReceivedCommand) => {
+      if (command.name !== 'sendmsg' || headerOf(command, 'execute-app-name') !== 'intercept') return;
+      bed.sim.beforeSocketCommand(undefined);
+      const callUuid = headerOf(command, 'execute-app-arg') ?? '';
+      await meanwhile(callUuid);
+      resolve(callUuid);
+    });
+  });
 }
 
 describe('pickup races and failures, end to end', () => {
@@ -31,9 +49,9 @@ describe('pickup races and failures, end to end', () => {
     await salesUsers(domain);
     const call = await bed.sim.placeCall({ domain, targets: ['200'] });
     await untilTracked(bed, call.bLegs);
+    const raced = whenInterceptArrives(() => bed.sim.answer(call.bLegs[0] as string));
     const picker = await dial(bed, domain, '100', '88sales');
-    expect(await interceptSent(picker)).toBe(call.aLeg);
-    await bed.sim.answer(call.bLegs[0] as string);
+    expect(await raced).toBe(call.aLeg);
     expect(await outcomeOf(bed, picker)).toMatchObject({ failure: 'nothing-to-pick', cause: 'NO_ROUTE_DESTINATION' });
     const answeredLeg = bed.sim.channel(call.bLegs[0] as string);
     expect(answeredLeg?.hangupCause).toBeUndefined();
@@ -48,37 +66,50 @@ describe('pickup races and failures, end to end', () => {
     const first = await bed.sim.placeCall({ domain, targets: ['200'] });
     const second = await bed.sim.placeCall({ domain, targets: ['201'] });
     await untilTracked(bed, [...first.bLegs, ...second.bLegs]);
+    const raced = whenInterceptArrives((callUuid) => bed.sim.answer((callUuid === first.aLeg ? first : second).bLegs[0] as string));
     const picker = await dial(bed, domain, '100', '88sales');
-    const target = await interceptSent(picker);
-    const [answered, other] = target === first.aLeg ? [first, second] : [second, first];
-    await bed.sim.answer(answered.bLegs[0] as string);
-    expect(await outcomeOf(bed, picker)).toMatchObject({ msg: 'call picked up', callUuid: other.aLeg });
+    const [answered, other] = (await raced) === first.aLeg ? [first, second] : [second, first];
+    // The retry happens on the same socket: one session, two intercepts.
+    expect(await outcomeOf(bed, picker)).toMatchObject({ msg: 'call picked up', callUuid: other.aLeg, attempts: 2 });
+    expect(bed.sim.commands.filter((c) => c.session === picker && headerOf(c, 'execute-app-name') === 'intercept')).toHaveLength(2);
     expect(bed.sim.channel(answered.bLegs[0] as string)?.hangupCause).toBeUndefined();
     await bed.sim.hangup(picker);
     await bed.sim.hangup(answered.aLeg);
   });
 
-  it('a caller that did not authenticate is refused without any lookup', async () => {
+  it('a caller that did not authenticate is refused by the dialplan (603) without reaching a controller', async () => {
     const domain = freshDomain();
     await salesUsers(domain);
     const picker = await dial(bed, domain, '100', '88sales', { authenticated: false });
-    expect(await outcomeOf(bed, picker)).toMatchObject({ failure: 'unauthenticated', cause: 'CALL_REJECTED' });
+    expect((await bed.sim.waitForChannel(picker, (c) => c.hangupCause !== undefined)).hangupCause).toBe('CALL_REJECTED');
+    expect(bed.sim.commands.filter((c) => c.session === picker)).toEqual([]);
   });
 
-  it('hostile dialled strings reach no ESL command and the controller keeps serving', async () => {
+  it('a channel without an authenticated user that reaches the socket anyway is refused (603) without any lookup', async () => {
+    const picker = bed.sim.sipCall({ fromUser: '100', fromHost: '192.0.2.7', destination: '88sales', context: UNGUARDED });
+    expect(await outcomeOf(bed, picker)).toMatchObject({ failure: 'unauthenticated', cause: 'CALL_REJECTED' });
+    expect((await bed.sim.waitForChannel(picker, (c) => c.hangupCause !== undefined)).hangupCause).toBe('CALL_REJECTED');
+  });
+
+  it('hostile dialled strings: the dialplan stops them; the controller alone refuses them too, and none reaches a command', async () => {
     const domain = freshDomain();
     await salesUsers(domain);
     const hostile = ['88sales\napi hupall MANAGER_REQUEST', '88sales%0aapi%20hupall', `88${'x'.repeat(5 * 1024)}`, '88${system(rm -rf /)}', '88sales\r\n\r\nsendmsg x'];
+    for (const dialled of hostile) {
+      // The product's regex: no extension matches, so the call ends before any controller is asked.
+      const picker = await dial(bed, domain, '100', dialled);
+      expect((await bed.sim.waitForChannel(picker, (c) => c.hangupCause !== undefined)).hangupCause).toBe('NO_ROUTE_DESTINATION');
+      expect(bed.sim.commands.filter((c) => c.session === picker)).toEqual([]);
+    }
     const before = bed.sim.commands.length;
     for (const dialled of hostile) {
-      const picker = await dial(bed, domain, '100', dialled);
+      const picker = bed.sim.sipCall({ fromUser: '100', fromHost: domain, destination: dialled, context: UNGUARDED, authenticatedDomain: domain });
       expect(await outcomeOf(bed, picker)).toMatchObject({ failure: 'invalid-dialled', cause: 'UNALLOCATED_NUMBER' });
     }
-    const sent = bed.sim.commands.slice(before).map((c) => c.raw);
-    expect(sent.length).toBe(hostile.length * 2);
-    for (const raw of sent) {
-      expect(raw).not.toMatch(/hupall|system|xxxxxxxx|%0a|sendmsg x/);
-    }
+    // Per request: connect and myevents, then the tone, the hangup and exit — nothing of what was dialled.
+    const sent = bed.sim.commands.slice(before).filter((c) => c.session !== undefined);
+    expect(sent.map((c) => headerOf(c, 'execute-app-name') ?? headerOf(c, 'call-command') ?? c.name)).toEqual(hostile.flatMap(() => ['connect', 'myevents', 'playback', 'hangup', 'exit']));
+    for (const { raw } of sent) expect(raw).not.toMatch(/hupall|system|xxxxxxxx|%0a|sendmsg x/);
     // Still serving.
     const call = await bed.sim.placeCall({ domain, targets: ['200'] });
     await untilTracked(bed, call.bLegs);
@@ -110,7 +141,7 @@ describe('pickup races and failures, end to end', () => {
     const resyncsBefore = bed.controller.logsWith('resynced ringing calls with the switch').length;
     bed.sim.setAcceptingConnections(false);
     bed.sim.dropConnections();
-    await bed.controller.waitForLog((l) => l.msg === 'lost the FreeSWITCH connection');
+    await bed.controller.waitForLog((l) => l.msg === 'lost the FreeSWITCH event socket; reconnecting');
     const call = await bed.sim.placeCall({ domain, targets: ['200'] });
     bed.sim.setAcceptingConnections(true);
     await bed.controller.waitForLog(() => bed.controller.logsWith('resynced ringing calls with the switch').length > resyncsBefore, 15_000);

@@ -28,7 +28,10 @@ export class ControllerProcess {
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   }
 
-  /** Starts `npm start`'s entry point with the given environment and waits until it serves the switch. */
+  /**
+   * Starts `npm start`'s entry point with the given environment and waits until it serves the switch: ready (Redis,
+   * its change notices and every event socket connected) and its first resync done.
+   */
   static async start(env: Record<string, string>, waitForMessage = 'resynced ringing calls with the switch'): Promise<ControllerProcess> {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: REPO,
@@ -36,6 +39,7 @@ export class ControllerProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const controller = new ControllerProcess(child);
+    await controller.waitForLog((line) => line.msg === 'ready', 15_000);
     await controller.waitForLog((line) => line.msg === waitForMessage, 15_000);
     return controller;
   }
@@ -58,6 +62,12 @@ export class ControllerProcess {
       }, timeoutMs);
       this.waiters.add(waiter);
     });
+  }
+
+  /** `host:port` of the pickup socket the controller listens on (FreeSWITCH's fs_pickup_controllers). */
+  async socketAddress(): Promise<string> {
+    const line = await this.waitForLog((l) => l.msg === 'listening for FreeSWITCH pickup sockets');
+    return `${String(line.host)}:${String(line.port)}`;
   }
 
   /** The log lines with this message. */

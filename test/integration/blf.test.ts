@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claimOne } from '../helpers/claims.ts';
 import { EMPTY_PREFERENCES } from '../../src/domain/preferences.ts';
 import { CallStore, type RingingLeg } from '../../src/store/call-store.ts';
 import { Keys } from '../../src/store/keys.ts';
@@ -62,7 +63,7 @@ describe('group BLF lamp changes published by the store scripts (real Redis pub/
     await calls.addRingingLeg(first);
     await calls.addRingingLeg(second);
     await calls.addRingingLeg(second); // a repeated event re-checks, changes nothing
-    const claimed = await calls.claim(DOMAIN, { group: 'support' }, 'p', 'oldest', 0, ['n1']);
+    const claimed = await claimOne(calls, DOMAIN, { group: 'support' }, 'p', 'oldest', 0, []);
     await calls.release(DOMAIN, claimed?.callUuid ?? '', 'p');
     await calls.removeLeg(DOMAIN, first.callUuid, first.legUuid, 'n1');
     await settle();

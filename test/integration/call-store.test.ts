@@ -2,6 +2,7 @@ import { EMPTY_PREFERENCES } from '../../src/domain/preferences.ts';
 import { randomUUID } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { claimOne, claimRequest } from '../helpers/claims.ts';
 import { CallStore, type RingingLeg } from '../../src/store/call-store.ts';
 import { Keys } from '../../src/store/keys.ts';
 import { PreferenceStore } from '../../src/store/preference-store.ts';
@@ -10,7 +11,8 @@ import { topologies } from '../helpers/topologies.ts';
 
 const DOMAIN = 'pbx.test';
 const NODE = 'node-a';
-const LIVE = [NODE];
+/** No node is known to be down. */
+const NONE_DEAD: string[] = [];
 
 /** The same suite runs against a single Redis and a 3-master Redis Cluster (every script touches one slot). */
 describe.each(topologies())('CallStore against $name', ({ connect, teardown }) => {
@@ -102,8 +104,8 @@ describe.each(topologies())('CallStore against $name', ({ connect, teardown }) =
   it('gives a claimed call to exactly one picker and hides it from the others', async () => {
     const callUuid = randomUUID();
     await calls.addRingingLeg(leg(callUuid, '200'));
-    const first = await calls.claim(DOMAIN, { group: 'sales' }, 'picker-1', 'random', 0.5, LIVE);
-    const second = await calls.claim(DOMAIN, { group: 'sales' }, 'picker-2', 'random', 0.5, LIVE);
+    const first = await claimOne(calls, DOMAIN, { group: 'sales' }, 'picker-1', 'random', 0.5, NONE_DEAD);
+    const second = await claimOne(calls, DOMAIN, { group: 'sales' }, 'picker-2', 'random', 0.5, NONE_DEAD);
     expect(first?.callUuid).toBe(callUuid);
     expect(first?.callGroups).toEqual(['sales']);
     expect(second).toBeUndefined();
@@ -113,10 +115,10 @@ describe.each(topologies())('CallStore against $name', ({ connect, teardown }) =
   it('offers a released claim again, but only the claimer can release it', async () => {
     const callUuid = randomUUID();
     await calls.addRingingLeg(leg(callUuid, '200'));
-    await calls.claim(DOMAIN, { group: 'sales' }, 'picker-1', 'oldest', 0, LIVE);
+    await claimOne(calls, DOMAIN, { group: 'sales' }, 'picker-1', 'oldest', 0, NONE_DEAD);
     expect(await calls.release(DOMAIN, callUuid, 'picker-2')).toBe(false);
     expect(await calls.release(DOMAIN, callUuid, 'picker-1')).toBe(true);
-    expect((await calls.claim(DOMAIN, { group: 'sales' }, 'picker-2', 'oldest', 0, LIVE))?.callUuid).toBe(callUuid);
+    expect((await claimOne(calls, DOMAIN, { group: 'sales' }, 'picker-2', 'oldest', 0, NONE_DEAD))?.callUuid).toBe(callUuid);
   });
 
   it('offers a claim again once its claimer vanished past the claim lifetime', async () => {
@@ -124,10 +126,10 @@ describe.each(topologies())('CallStore against $name', ({ connect, teardown }) =
     const shortClaims = new CallStore(redis, keys, { claimLifetimeMs: 100 }, () => now);
     const callUuid = randomUUID();
     await shortClaims.addRingingLeg(leg(callUuid, '200'));
-    expect((await shortClaims.claim(DOMAIN, { group: 'sales' }, 'dead-picker', 'oldest', 0, LIVE))?.callUuid).toBe(callUuid);
-    expect(await shortClaims.claim(DOMAIN, { group: 'sales' }, 'picker-2', 'oldest', 0, LIVE)).toBeUndefined();
+    expect((await claimOne(shortClaims, DOMAIN, { group: 'sales' }, 'dead-picker', 'oldest', 0, NONE_DEAD))?.callUuid).toBe(callUuid);
+    expect(await claimOne(shortClaims, DOMAIN, { group: 'sales' }, 'picker-2', 'oldest', 0, NONE_DEAD)).toBeUndefined();
     now += 101;
-    expect((await shortClaims.claim(DOMAIN, { group: 'sales' }, 'picker-2', 'oldest', 0, LIVE))?.callUuid).toBe(callUuid);
+    expect((await claimOne(shortClaims, DOMAIN, { group: 'sales' }, 'picker-2', 'oldest', 0, NONE_DEAD))?.callUuid).toBe(callUuid);
   });
 
   it('claims the oldest call with the oldest strategy and spreads random claims by the random number', async () => {
@@ -138,31 +140,44 @@ describe.each(topologies())('CallStore against $name', ({ connect, teardown }) =
       await clocked.addRingingLeg(leg(callUuid, '200'));
       now += 10;
     }
-    expect((await clocked.claim(DOMAIN, { group: 'sales' }, 'p1', 'oldest', 0.99, LIVE))?.callUuid).toBe(uuids[0]);
-    expect((await clocked.claim(DOMAIN, { group: 'sales' }, 'p2', 'random', 0.99, LIVE))?.callUuid).toBe(uuids[2]);
-    expect((await clocked.claim(DOMAIN, { group: 'sales' }, 'p3', 'random', 0, LIVE))?.callUuid).toBe(uuids[1]);
+    expect((await claimOne(clocked, DOMAIN, { group: 'sales' }, 'p1', 'oldest', 0.99, NONE_DEAD))?.callUuid).toBe(uuids[0]);
+    expect((await claimOne(clocked, DOMAIN, { group: 'sales' }, 'p2', 'random', 0.99, NONE_DEAD))?.callUuid).toBe(uuids[2]);
+    expect((await claimOne(clocked, DOMAIN, { group: 'sales' }, 'p3', 'random', 0, NONE_DEAD))?.callUuid).toBe(uuids[1]);
   });
 
   it('skips and cleans index entries whose call expired without cleanup', async () => {
     const callUuid = randomUUID();
     await calls.addRingingLeg(leg(callUuid, '200'));
     await redis.del(keys.call(DOMAIN, callUuid), keys.callLegs(DOMAIN, callUuid));
-    expect(await calls.claim(DOMAIN, { group: 'sales' }, 'p', 'random', 0.3, LIVE)).toBeUndefined();
+    expect(await claimOne(calls, DOMAIN, { group: 'sales' }, 'p', 'random', 0.3, NONE_DEAD)).toBeUndefined();
     expect(await calls.pickableInGroup(DOMAIN, 'sales')).toEqual([]);
   });
 
-  it('offers only calls of live nodes: a dead node\'s call goes offline and comes back with its next event', async () => {
+  it('does not offer calls of dead nodes, without taking them offline: the claimer\'s view may be a moment old', async () => {
     const local = leg(randomUUID(), '200');
     const remote = { ...leg(randomUUID(), '200'), node: 'node-b' };
     await calls.addRingingLeg(local);
     await calls.addRingingLeg(remote);
-    const first = await calls.claim(DOMAIN, { group: 'sales' }, 'p1', 'random', 0.99, [NODE]);
-    expect(first?.callUuid).toBe(local.callUuid);
-    expect(await calls.claim(DOMAIN, { group: 'sales' }, 'p2', 'random', 0.5, [NODE])).toBeUndefined();
-    expect((await calls.getCall(DOMAIN, remote.callUuid))?.state).toBe('offline');
+    for (const random of [0, 0.99]) {
+      const claimed = await claimOne(calls, DOMAIN, { group: 'sales' }, `p-${random}`, 'random', random, ['node-b']);
+      expect(claimed?.callUuid).toBe(local.callUuid);
+      await calls.release(DOMAIN, local.callUuid, `p-${random}`);
+    }
+    await claimOne(calls, DOMAIN, { group: 'sales' }, 'p1', 'oldest', 0, ['node-b']);
+    expect(await claimOne(calls, DOMAIN, { group: 'sales' }, 'p2', 'random', 0.5, ['node-b'])).toBeUndefined();
+    expect((await calls.getCall(DOMAIN, remote.callUuid))?.state).toBe('ringing');
+    // Once the node is back in the claimer's view, its call is offered at once.
+    expect((await claimOne(calls, DOMAIN, { group: 'sales' }, 'p3', 'random', 0.5, NONE_DEAD))?.callUuid).toBe(remote.callUuid);
+  });
+
+  it('takes a dead node\'s call offline (the reaper) and offers it again with its next event', async () => {
+    const remote = { ...leg(randomUUID(), '200'), node: 'node-b' };
+    await calls.addRingingLeg(remote);
+    expect(await calls.takeOffline(DOMAIN, remote.callUuid)).toBe(true);
+    expect(await calls.pickableInGroup(DOMAIN, 'sales')).toEqual([]);
     // The node's resync (or any event of the call) re-offers it.
     expect((await calls.addRingingLeg(remote)).outcome).toBe('known');
-    expect((await calls.claim(DOMAIN, { group: 'sales' }, 'p3', 'random', 0.5, [NODE, 'node-b']))?.callUuid).toBe(remote.callUuid);
+    expect(await calls.pickableInGroup(DOMAIN, 'sales')).toEqual([remote.callUuid]);
   });
 
   it('takes a call offline on request and leaves claimed calls alone', async () => {
@@ -171,6 +186,43 @@ describe.each(topologies())('CallStore against $name', ({ connect, teardown }) =
     expect(await calls.takeOffline(DOMAIN, ringing.callUuid)).toBe(true);
     expect(await calls.takeOffline(DOMAIN, ringing.callUuid)).toBe(false);
     expect(await calls.pickableInGroup(DOMAIN, 'sales')).toEqual([]);
+  });
+
+  it('never offers a picker a call it already tried, and finds the next one whatever the random choice', async () => {
+    const uuids = [randomUUID(), randomUUID(), randomUUID()];
+    for (const callUuid of uuids) await calls.addRingingLeg(leg(callUuid, '200'));
+    for (const random of [0, 0.4, 0.99]) {
+      const tried = [uuids[0]!, uuids[2]!];
+      const claimed = await claimOne(calls, DOMAIN, { group: 'sales' }, `p-${random}`, 'random', random, NONE_DEAD, { tried });
+      expect(claimed?.callUuid).toBe(uuids[1]);
+      await calls.release(DOMAIN, uuids[1]!, `p-${random}`);
+    }
+    expect(await claimOne(calls, DOMAIN, { group: 'sales' }, 'p', 'oldest', 0, NONE_DEAD, { tried: uuids })).toBeUndefined();
+    // Tried calls stay offered to everybody else.
+    expect(await calls.pickableInGroup(DOMAIN, 'sales')).toHaveLength(3);
+  });
+
+  it('claims only while the preference revisions the decision used are current', async () => {
+    const callUuid = randomUUID();
+    await calls.addRingingLeg(leg(callUuid, '200'));
+    const [revised] = await preferences.getRevised([{ extension: '200', domain: DOMAIN }]);
+    expect(revised!.revision).toMatch(/^[A-Za-z0-9_-]{12}$/);
+    const claim = (revisions: Array<[string, string]>, picker: string) => calls.claim(claimRequest(DOMAIN, { group: 'sales' }, picker, 'oldest', 0, NONE_DEAD, { preferenceRevisions: new Map(revisions) }));
+    expect(await claim([['200', 'an-old-revision']], 'p1')).toBe('stale');
+    // A user without preferences has the empty revision; one who got some since does not.
+    expect(await claim([['200', revised!.revision], ['999', 'x']], 'p1')).toBe('stale');
+    expect(await calls.pickableInGroup(DOMAIN, 'sales')).toEqual([callUuid]);
+    expect(((await claim([['200', revised!.revision], ['999', '']], 'p1')) as { callUuid: string }).callUuid).toBe(callUuid);
+  });
+
+  it('gives every write of a user a new revision and announces it', async () => {
+    const user = { extension: '200', domain: DOMAIN };
+    const [before] = await preferences.getRevised([user]);
+    await preferences.setMany([{ user, preferences: { ...EMPTY_PREFERENCES, callGroups: ['sales'] } }]);
+    const [after] = await preferences.getRevised([user]);
+    expect(after!.revision).not.toBe(before!.revision);
+    await preferences.setMany([{ user, preferences: EMPTY_PREFERENCES }]);
+    expect((await preferences.getRevised([user]))[0]).toEqual({ preferences: EMPTY_PREFERENCES, revision: '' });
   });
 
   it('50 concurrent claimers on 20 ringing calls: each call claimed exactly once, no key left after the calls end', async () => {
@@ -183,7 +235,7 @@ describe.each(topologies())('CallStore against $name', ({ connect, teardown }) =
         return { connection, store: new CallStore(connection, keys), picker: `picker-${i}` };
       }),
     );
-    const results = await Promise.all(claimers.map(({ store, picker }) => store.claim(DOMAIN, { group: 'sales' }, picker, 'random', Math.random(), LIVE)));
+    const results = await Promise.all(claimers.map(({ store, picker }) => claimOne(store, DOMAIN, { group: 'sales' }, picker, 'random', Math.random(), NONE_DEAD)));
     await Promise.all(claimers.map(({ connection }) => connection.quit()));
     const claimed = results.flatMap((r) => (r ? [r.callUuid] : []));
     expect(claimed).toHaveLength(20);

@@ -1,17 +1,17 @@
 import { EMPTY_PREFERENCES } from '../../src/domain/preferences.ts';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { NodeReaper } from '../../src/cluster/node-reaper.ts';
 import { CallStore } from '../../src/store/call-store.ts';
 import { Keys } from '../../src/store/keys.ts';
 import { NodeRegistry } from '../../src/store/node-registry.ts';
 import { PreferenceStore } from '../../src/store/preference-store.ts';
-import { TokenStore } from '../../src/store/token-store.ts';
+import { HandoffTokenStore } from '../../src/store/handoff-tokens.ts';
 import { topologies } from '../helpers/topologies.ts';
 
-describe.each(topologies())('node registry, tokens and reaper against $name', ({ connect, teardown }) => {
+describe.each(topologies())('node registry, hand-off tokens and reaper against $name', ({ connect, teardown }) => {
   let redis: Redis | Cluster;
   let keys: Keys;
 
@@ -33,17 +33,18 @@ describe.each(topologies())('node registry, tokens and reaper against $name', ({
     await a.heartbeat('node1', { sipAddress: '10.0.0.1:5090', coreUuid: 'core-1' });
     await b.heartbeat('node1', { sipAddress: '10.0.0.1:5090', coreUuid: 'core-1' });
     await a.heartbeat('node2', { sipAddress: undefined, coreUuid: 'core-2' });
-    expect([...(await a.liveNodes())].sort()).toEqual(['node1', 'node2']);
+    // Every change this controller makes refreshes its view at once.
+    expect([...a.view.liveNodes].sort()).toEqual(['node1', 'node2']);
+    expect(a.view.sipAddresses).toEqual(new Map([['node1', '10.0.0.1:5090']]));
     await a.withdraw('node1');
-    now += 600; // past the half-second cache
-    expect([...(await a.liveNodes())].sort()).toEqual(['node1', 'node2']); // b still serves node1
+    expect([...a.view.liveNodes].sort()).toEqual(['node1', 'node2']); // b still serves node1
     await b.withdraw('node1');
-    now += 600;
     expect(await a.deadNodes()).toEqual(['node1']);
-    now += 8_000; // controller-a died: its node2 heartbeat expires
+    expect([...a.view.liveNodes]).toEqual(['node2']);
+    expect([...a.view.deadNodes]).toEqual(['node1']);
+    now += 8_001; // controller-a died: its node2 heartbeat expires
     expect(await b.deadNodes()).toEqual(['node1', 'node2']);
-    expect(await a.sipAddressOf('node1')).toBe('10.0.0.1:5090');
-    expect(await a.sipAddressOf('node2')).toBeUndefined();
+    expect(b.view.liveNodes.size).toBe(0);
   });
 
   it('reports a new Core-UUID (a FreeSWITCH restart) once', async () => {
@@ -53,23 +54,32 @@ describe.each(topologies())('node registry, tokens and reaper against $name', ({
     expect(await registry.swapCoreUuid('node9', 'core-b')).toBe('core-a');
   });
 
-  it('tokens are single use: first use gets the ticket, the same leg again gets "again", another leg nothing', async () => {
-    const tokens = new TokenStore(redis, keys);
-    const token = randomBytes(16).toString('hex');
-    const ticket = { domain: 'pbx.test', callUuid: randomUUID(), callKind: 'user' as const, node: 'node2', pickerUuid: randomUUID(), pickerNode: 'node1' };
-    await tokens.issue(token, ticket, 10_000);
-    expect(await tokens.consume(token, 'leg-1')).toEqual(ticket);
-    expect(await tokens.consume(token, 'leg-1')).toBe('again');
-    expect(await tokens.consume(token, 'leg-2')).toBeUndefined();
-    expect(await tokens.consume(randomBytes(16).toString('hex'), 'leg-3')).toBeUndefined();
+  it('keeps a view of the cluster up to date in the background', async () => {
+    const watcher = new NodeRegistry(redis, keys, 'watcher', 8_000, Date.now, 20);
+    const server = new NodeRegistry(redis, keys, 'server', 8_000);
+    watcher.start();
+    try {
+      await server.heartbeat('node-bg', { sipAddress: '10.0.0.9:5090', coreUuid: 'z' });
+      await vi.waitFor(() => expect(watcher.view.sipAddresses.get('node-bg')).toBe('10.0.0.9:5090'));
+      await server.withdraw('node-bg');
+      await vi.waitFor(() => expect(watcher.view.liveNodes.has('node-bg')).toBe(false));
+    } finally {
+      watcher.stop();
+    }
   });
 
-  it('tokens expire', async () => {
-    const tokens = new TokenStore(redis, keys);
-    const token = randomBytes(16).toString('hex');
-    await tokens.issue(token, { domain: 'd', callUuid: 'c', callKind: 'user', node: 'n', pickerUuid: 'p', pickerNode: 'm' }, 50);
-    await new Promise((resolve) => setTimeout(resolve, 120));
-    expect(await tokens.consume(token, 'leg')).toBeUndefined();
+  it('lists hand-off tokens per node until they are forgotten, with expired ones first', async () => {
+    const tokens = new HandoffTokenStore(redis, keys);
+    const now = Date.now();
+    await tokens.record('node2', 'pickup-b', now + 2_000);
+    await tokens.record('node2', 'pickup-a', now + 1_000);
+    await tokens.record('node3', 'pickup-c', now + 1_000);
+    expect(await tokens.expired('node2', now + 500)).toEqual([]);
+    expect(await tokens.expired('node2', now + 2_500)).toEqual(['pickup-a', 'pickup-b']);
+    await tokens.forget('node2', ['pickup-a']);
+    expect(await tokens.expired('node2', now + 2_500)).toEqual(['pickup-b']);
+    expect(await tokens.expired('node3', now + 2_500)).toEqual(['pickup-c']);
+    expect(await redis.pttl(keys.nodeTokens('node2'))).toBeGreaterThan(0);
   });
 
   it('the reaper takes the calls of a dead node offline, once, and leaves live nodes alone', async () => {

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:net';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EslClient, type EslClientOptions } from '../../src/esl/client.ts';
-import { EslCommandError, EslUnavailableError, EslUnsafeArgumentError } from '../../src/esl/errors.ts';
+import { EslUnavailableError, EslUnsafeArgumentError } from '../../src/esl/errors.ts';
 import type { EslEvent } from '../../src/esl/event.ts';
 import { FreeSwitchSimulator } from '../simulator/index.ts';
 
@@ -48,55 +48,57 @@ describe('EslClient against the FreeSWITCH simulator (real TCP)', () => {
     expect(sim.commands.some((c) => c.line.startsWith('auth '))).toBe(true);
   });
 
-  it('runs api commands as bgapi with its own Job-UUID and returns the exact output', async () => {
+  it('runs api commands directly (the answer is the reply) and as bgapi with its own Job-UUID, with the exact output', async () => {
     const { sim, port } = await simulator();
     const esl = await readyClient(port);
     expect(await esl.api('uuid_exists 00000000-0000-0000-0000-000000000000')).toBe('false');
     expect(await esl.api('nosuchcommand foo')).toBe('-ERR nosuchcommand Command not found!\n');
+    expect(sim.commands.filter((c) => c.name === 'api').map((c) => c.line)).toEqual(['api uuid_exists 00000000-0000-0000-0000-000000000000', 'api nosuchcommand foo']);
+    expect(await esl.backgroundApi('uuid_exists 00000000-0000-0000-0000-000000000000')).toBe('false');
     const bgapi = sim.commands.filter((c) => c.name === 'bgapi');
-    expect(bgapi).toHaveLength(2);
+    expect(bgapi).toHaveLength(1);
     expect(bgapi[0]?.headers['Job-UUID']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('matches every reply to its own command under heavy interleaving (sendmsg cannot steal a reply)', async () => {
+  it('writes every command in one piece (one TCP read on the switch side), so no command waits on a delayed ACK', async () => {
     const { sim, port } = await simulator();
     const esl = await readyClient(port);
-    const picker = await sim.dialPickup({ extension: '100', domain: 'pbx.test', dialled: '88sales', parkTimeoutSec: 30 });
+    await Promise.all([esl.api('uuid_exists 1'), esl.backgroundApi('uuid_exists 2'), esl.sendEvent('CUSTOM', { 'Event-Subclass': 'fs_pickup::test', 'x-a': 'b' })]);
+    const mine = sim.commands.filter((c) => c.session === undefined);
+    expect(mine.map((c) => c.name)).toEqual(expect.arrayContaining(['auth', 'event', 'api', 'bgapi', 'sendevent']));
+    for (const command of mine) expect(command.chunks, command.line).toBe(1);
+  });
+
+  it('matches every reply to its own command under heavy interleaving of api, bgapi and sendevent', async () => {
+    const { sim, port } = await simulator();
+    const esl = await readyClient(port);
+    const call = await sim.placeCall({ domain: 'pbx.test', targets: ['200'] });
     const results = await Promise.all(
       Array.from({ length: 60 }, (_, i) => {
-        if (i % 3 === 0) return esl.execute(picker, { app: 'set', arg: `v${i}=${i}` }).then(() => `ok ${i}`);
-        if (i % 3 === 1) return esl.execute('00000000-0000-0000-0000-00000000000' + (i % 10), { app: 'set', arg: 'x=1' }).then(() => `ok ${i}`, (e: unknown) => `${e instanceof EslCommandError ? 'refused' : 'other'} ${i}`);
-        return esl.api(`uuid_exists ${picker}`).then((r) => `${r} ${i}`);
+        if (i % 3 === 0) return esl.sendEvent('CUSTOM', { 'Event-Subclass': 'fs_pickup::test', n: String(i) }).then((uuid) => `${uuid.length > 0} ${i}`);
+        if (i % 3 === 1) return esl.api(`uuid_exists ${i % 2 === 0 ? call.aLeg : '00000000-0000-0000-0000-00000000000' + (i % 10)}`).then((r) => `${r} ${i}`);
+        return esl.backgroundApi(`uuid_exists ${call.aLeg}`).then((r) => `${r} ${i}`);
       }),
     );
     results.forEach((result, i) => {
-      expect(result).toBe(i % 3 === 0 ? `ok ${i}` : i % 3 === 1 ? `refused ${i}` : `true ${i}`);
+      expect(result).toBe(i % 3 === 0 ? `true ${i}` : i % 3 === 1 ? `${i % 2 === 0 ? 'true' : 'false'} ${i}` : `true ${i}`);
     });
   });
 
-  it("resolves an app's completion by the Event-UUID we sent (Application-UUID)", async () => {
-    const { sim, port } = await simulator();
-    const esl = await readyClient(port);
-    const picker = await sim.dialPickup({ extension: '100', domain: 'pbx.test', dialled: '88sales', parkTimeoutSec: 30 });
-    const { completed } = await esl.execute(picker, { app: 'set', arg: 'fs_test=1' });
-    const event = await completed;
-    expect(event.name).toBe('CHANNEL_EXECUTE_COMPLETE');
-    expect(event.headers.Application).toBe('set');
-    expect(event.headers['Application-Data']).toBe('fs_test=1');
-    expect(sim.channel(picker)?.variables.fs_test).toBe('1');
-  });
-
-  it('refuses arguments that would break the command line, before sending anything', async () => {
+  it('refuses arguments that would break the command line, before sending anything, and stays in step', async () => {
     const { sim, port } = await simulator();
     const esl = await readyClient(port);
     const sent = sim.commands.length;
     await expect(esl.api('uuid_kill x\n\napi hupall')).rejects.toBeInstanceOf(EslUnsafeArgumentError);
-    await expect(esl.execute('abc def', { app: 'hangup' })).rejects.toBeInstanceOf(EslUnsafeArgumentError);
-    await expect(esl.execute('abc', { app: 'playback', arg: 'x\r\nevent-lock: true' })).rejects.toBeInstanceOf(EslUnsafeArgumentError);
+    await expect(esl.backgroundApi('status\r\nbgapi hupall')).rejects.toBeInstanceOf(EslUnsafeArgumentError);
+    await expect(esl.sendEvent('CUSTOM', { 'Event-Subclass': 'x', header: 'v\n\napi hupall' })).rejects.toBeInstanceOf(EslUnsafeArgumentError);
     expect(sim.commands.length).toBe(sent);
+    // Nothing was queued for the refused commands: the next replies still go to their own commands.
+    expect(await esl.api('uuid_exists 1')).toBe('false');
+    expect((await esl.sendEvent('CUSTOM', { 'Event-Subclass': 'fs_pickup::test' })).length).toBeGreaterThan(0);
   });
 
-  it('rejects what is in flight when the connection drops, then reconnects and re-subscribes', async () => {
+  it('reconnects and re-subscribes after a drop', async () => {
     const { sim, port } = await simulator();
     const esl = client(port);
     let readyCount = 0;
@@ -107,18 +109,15 @@ describe('EslClient against the FreeSWITCH simulator (real TCP)', () => {
     const ready = nextReady(esl);
     esl.start();
     await ready;
-    const picker = await sim.dialPickup({ extension: '100', domain: 'pbx.test', dialled: '88sales', parkTimeoutSec: 30 });
-    // An intercept of a gone uuid never completes in time here; the drop must reject the wait.
-    const { completed } = await esl.execute(picker, { app: 'sleep', arg: '60000' }, 30_000);
+    const call = await sim.placeCall({ domain: 'pbx.test', targets: ['200'] });
     const again = nextReady(esl);
     sim.dropConnections();
-    await expect(completed).rejects.toBeInstanceOf(EslUnavailableError);
     expect(await disconnected).toMatch(/./);
     await again;
     expect(readyCount).toBe(2);
     const subscription = 'event json CHANNEL_CREATE CHANNEL_EXECUTE_COMPLETE BACKGROUND_JOB HEARTBEAT';
     expect(sim.commands.filter((c) => c.line === subscription)).toHaveLength(2);
-    expect(await esl.api(`uuid_exists ${picker}`)).toBe('true');
+    expect(await esl.api(`uuid_exists ${call.aLeg}`)).toBe('true');
   });
 
   it('survives a listener that throws and a % in a reply header', async () => {
@@ -147,7 +146,7 @@ describe('EslClient against the FreeSWITCH simulator (real TCP)', () => {
     await expect(esl.api('version')).rejects.toBeInstanceOf(EslUnavailableError);
   });
 
-  it('times a command out when the server never answers, and drops a silent connection', async () => {
+  it('times a command out when the server never answers, drops a silent connection and rejects what is in flight', async () => {
     // A real TCP server that greets like FreeSWITCH, accepts the password and then says nothing more.
     const sockets: Array<import('node:net').Socket> = [];
     const silentServer: Server = createServer((socket) => {
@@ -169,9 +168,13 @@ describe('EslClient against the FreeSWITCH simulator (real TCP)', () => {
     }));
     const address = silentServer.address();
     const port = typeof address === 'object' && address ? address.port : 0;
-    const esl = await readyClient(port, { commandTimeoutMs: 150, livenessTimeoutMs: 400 });
-    await expect(esl.api('version')).rejects.toThrow(/timed out|no reply/);
+    const esl = await readyClient(port, { livenessTimeoutMs: 400 });
+    await expect(esl.api('version', 150)).rejects.toThrow(/no reply to api "version" within 150 ms/);
+    // A background job still waiting (its own, longer timeout) is rejected when the silent connection is dropped.
+    const pending = esl.backgroundApi('status', 30_000);
+    pending.catch(() => undefined);
     const disconnected = await new Promise<string>((resolve) => esl.onDisconnected(resolve));
     expect(disconnected).toMatch(/nothing received/);
+    await expect(pending).rejects.toThrow(/connection to FreeSWITCH lost: nothing received/);
   });
 });

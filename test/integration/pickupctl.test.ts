@@ -12,10 +12,14 @@ const env = { FSP_REDIS_URL: url, FSP_REDIS_KEY_PREFIX: prefix };
 afterAll(() => redis.quit());
 
 async function cli(args: string[], input = ''): Promise<{ code: number; out: string[]; err: string[] }> {
+  return cliWith(env, args, input);
+}
+
+async function cliWith(environment: Record<string, string>, args: string[], input = '', connectDeadlineMs?: number): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
   const err: string[] = [];
   const io: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), readInput: () => input };
-  const code = await runCli(args, env, io);
+  const code = await runCli(args, environment, io, connectDeadlineMs);
   return { code, out, err };
 }
 
@@ -23,7 +27,7 @@ describe('pickupctl against a real Redis', () => {
   it('sets, shows and lists a user’s groups and derives the behaviour', async () => {
     expect((await cli(['set', '100@pbx.test', '--call-groups', 'Support', '--pickup-groups', 'Support,Sales'])).code).toBe(0);
     const shown = await cli(['show', '100@pbx.test', '--json']);
-    expect(JSON.parse(shown.out[0] ?? '')).toEqual([{ user: '100@pbx.test', ...EMPTY_PREFERENCES, callGroups: ['Support'], pickupGroups: ['Support', 'Sales'], behaviour: 'groups' }]);
+    expect(JSON.parse(shown.out[0] ?? '')).toEqual([{ user: '100@pbx.test', configured: true, ...EMPTY_PREFERENCES, callGroups: ['Support'], pickupGroups: ['Support', 'Sales'], behaviour: 'groups' }]);
     expect((await cli(['list', 'pbx.test'])).out).toEqual(['100@pbx.test\tbehaviour=groups\tcall groups=Support\tpickup groups=Support,Sales']);
   });
 
@@ -102,5 +106,161 @@ describe('pickupctl against a real Redis', () => {
     expect((await cli(['set', '100@pbx.test'])).code).toBe(2);
     const io: CliIo = { out: () => undefined, err: () => undefined, readInput: () => '' };
     expect(await runCli(['list', 'pbx.test'], { FSP_REDIS_URL: 'redis://127.0.0.1:1' }, io)).toBe(3);
+  });
+
+  it('names the Redis it could not reach: the URL without its password, or the Cluster nodes', async () => {
+    const single = await cliWith({ FSP_REDIS_URL: 'redis://admin:s3cret@127.0.0.1:1/0' }, ['list', 'pbx.test']);
+    expect(single.code).toBe(3);
+    expect(single.err.join('\n')).toMatch(/^cannot reach Redis at redis:\/\/admin:\*\*\*@127\.0\.0\.1:1\/0: /);
+    expect(single.err.join('\n')).not.toContain('s3cret');
+    const cluster = await cliWith({ FSP_REDIS_CLUSTER_NODES: '127.0.0.1:1,127.0.0.1:2' }, ['list', 'pbx.test']);
+    expect(cluster.code).toBe(3);
+    expect(cluster.err.join('\n')).toMatch(/^cannot reach Redis at the Redis Cluster 127\.0\.0\.1:1,127\.0\.0\.1:2: /);
+    // Unreachable Sentinels: pickupctl does not retry them (and would give up at its deadline anyway).
+    const sentinel = await cliWith({ FSP_REDIS_SENTINELS: '127.0.0.1:1', FSP_REDIS_SENTINEL_NAME: 'pbx' }, ['list', 'pbx.test'], '', 2_000);
+    expect(sentinel.code).toBe(3);
+    expect(sentinel.out).toEqual([]);
+    expect(sentinel.err.join('\n')).toMatch(/^cannot reach Redis at the master "pbx" of the Sentinels 127\.0\.0\.1:1: /);
+  });
+
+  it('documents every exit code in --help', async () => {
+    const help = await cli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.out.join('\n')).toMatch(/exit codes: 0 done, 1 invalid input \(nothing written\), 2 usage or invalid FSP_\* configuration,\s+3 Redis unavailable, 4 show: a user is not configured/);
+  });
+});
+
+describe('pickupctl reports every problem at once, writing nothing', () => {
+  const rules = {
+    reserved: 'a name cannot start with "cg_", 88cg_<id> is the pickup of a call queue',
+    digits: 'a name cannot be only digits, 88<digits> is the directed pickup of an extension',
+    characters: 'only Latin letters, digits, "_" and "-" are allowed',
+  };
+
+  it.each([
+    ['--pickup-groups', 'Sales,cg_x,12,bad name', [
+      `pickup group "cg_x" is invalid: ${rules.reserved} [FSP_ERR_INVALID_GROUP_NAME]`,
+      `pickup group "12" is invalid: ${rules.digits} [FSP_ERR_INVALID_GROUP_NAME]`,
+      `pickup group "bad name" is invalid: ${rules.characters} (found " ") [FSP_ERR_INVALID_GROUP_NAME]`,
+    ]],
+    ['--call-groups', 'cg_1,Support,,2,x.y', [
+      `call group "cg_1" is invalid: ${rules.reserved} [FSP_ERR_INVALID_GROUP_NAME]`,
+      'call groups "cg_1,Support,,2,x.y" are invalid: an entry is empty (two commas in a row, or a comma at the start or end) [FSP_ERR_INVALID_GROUP_LIST]',
+      `call group "2" is invalid: ${rules.digits} [FSP_ERR_INVALID_GROUP_NAME]`,
+      `call group "x.y" is invalid: ${rules.characters} (found ".") [FSP_ERR_INVALID_GROUP_NAME]`,
+    ]],
+    ['--acl-groups', '12,a b,c!', [
+      `ACL group "a b" is invalid: ${rules.characters} (found " ") [FSP_ERR_INVALID_ID]`,
+      `ACL group "c!" is invalid: ${rules.characters} (found "!") [FSP_ERR_INVALID_ID]`,
+    ]],
+    ['--pickup-queues', 'cg_5,support,q 1', [
+      'pickup queue "cg_5" is invalid: write the queue id without "cg_": it is what follows "cg_" in 88cg_<id> [FSP_ERR_INVALID_ID]',
+      `pickup queue "q 1" is invalid: ${rules.characters} (found " ") [FSP_ERR_INVALID_ID]`,
+    ]],
+  ])('set %s %j names every bad entry with its rule, once for many users', async (option, value, expected) => {
+    const before = await keysUnder(redis, prefix);
+    const result = await cli(['set', '600@pbx.test', '601@pbx.test', option, value]);
+    expect(result.code).toBe(1);
+    expect(result.err).toEqual([`nothing written: ${expected.length} problems`, ...expected.map((line) => `  ${line}`)]);
+    expect(await keysUnder(redis, prefix)).toEqual(before);
+  });
+
+  it('reports the bad user references and the bad entries of every option together', async () => {
+    const result = await cli(['set', '602', '603@pbx.test', '--call-groups', 'a b', '--group-pickup', 'maybe']);
+    expect(result.code).toBe(1);
+    expect(result.err.slice(1)).toEqual([
+      '  user "602" is invalid: write it as extension@domain, with exactly one "@" [FSP_ERR_INVALID_USER]',
+      `  call group "a b" is invalid: ${rules.characters} (found " ") [FSP_ERR_INVALID_GROUP_NAME]`,
+      '  groupPickup "maybe" is invalid: use yes/no, true/false, on/off or 1/0 [FSP_ERR_INVALID_FLAG]',
+    ]);
+  });
+
+  it('import reports every bad line and every bad entry with its line number, in line order', async () => {
+    const file = [
+      '# users',
+      '610@pbx.test;Sales;Sales',
+      '611@pbx.test;Sales',
+      '612@pbx.test;cg_1;Sales,9',
+      '',
+      '613@pbx.test;;;1;maybe;',
+      'bad-user;Sales;',
+      '614@pbx.test;a;b;c;d;e;f',
+    ].join('\n');
+    const result = await cli(['import', 'users.txt'], file);
+    expect(result.code).toBe(1);
+    expect(result.err).toEqual([
+      'nothing written: 6 problems',
+      '  line 3: expected "extension@domain;call groups;pickup groups" (3 columns separated by ";") or 6 with ";ACL groups;group pickup;pickup queues", found 2 [FSP_ERR_INVALID_IMPORT_LINE]',
+      `  line 4: call group "cg_1" is invalid: ${rules.reserved} [FSP_ERR_INVALID_GROUP_NAME]`,
+      `  line 4: pickup group "9" is invalid: ${rules.digits} [FSP_ERR_INVALID_GROUP_NAME]`,
+      '  line 6: groupPickup "maybe" is invalid: use yes/no, true/false, on/off or 1/0 [FSP_ERR_INVALID_FLAG]',
+      '  line 7: user "bad-user" is invalid: write it as extension@domain, with exactly one "@" [FSP_ERR_INVALID_USER]',
+      '  line 8: expected "extension@domain;call groups;pickup groups" (3 columns separated by ";") or 6 with ";ACL groups;group pickup;pickup queues", found 7 [FSP_ERR_INVALID_IMPORT_LINE]',
+    ]);
+    expect(await store.get({ extension: '610', domain: 'pbx.test' })).toEqual(EMPTY_PREFERENCES);
+  });
+});
+
+describe('pickupctl show, list and export', () => {
+  it('show says a user is not configured, with its default behaviour, and exits with 4', async () => {
+    await cli(['set', '620@show.test', '--call-groups', 'Sales']);
+    const result = await cli(['show', '620@show.test', '999@show.test']);
+    expect(result.code).toBe(4);
+    expect(result.out[0]).toBe('620@show.test\tbehaviour=groups\tcall groups=Sales\tpickup groups=-');
+    expect(result.out[1]).toMatch(/^999@show\.test\tnot configured\tthe default: behaviour=legacy, no groups, no ACL group, no group pickup right, no pickup queue/);
+    const json = JSON.parse((await cli(['show', '999@show.test', '--json'])).out[0] ?? '');
+    expect(json).toEqual([{ user: '999@show.test', configured: false, ...EMPTY_PREFERENCES, behaviour: 'legacy' }]);
+    expect((await cli(['show', '620@show.test'])).code).toBe(0);
+    await cli(['clear', '620@show.test']);
+    expect((await cli(['show', '620@show.test'])).code).toBe(4);
+  });
+
+  it('list and export of a domain without users say so on stderr and print nothing', async () => {
+    for (const command of ['list', 'export']) {
+      const result = await cli([command, 'empty.test']);
+      expect(result).toEqual({ code: 0, out: [], err: ['no configured user in empty.test (users are configured with pickupctl set or import)'] });
+    }
+  });
+
+  it('export prints what import reads: export, clear, import restores every user of the domain', async () => {
+    await cli(['set', '100@round.test', '--call-groups', 'Support,sales-2', '--pickup-groups', 'Support,Sales,sales_X', '--pickup-queues', 'support,q-2']);
+    await cli(['set', '101@round.test', '--pickup-groups', 'Sales']);
+    await cli(['set', '102@round.test', '--acl-groups', '12,Office-2', '--group-pickup', 'yes', '--pickup-queues', 'support']);
+    await cli(['set', '103@round.test', '--acl-groups', '7']);
+    await cli(['set', 'john.doe@round.test', '--call-groups', 'Sales', '--acl-groups', '7', '--group-pickup', 'no']);
+    await cli(['set', '200@other.test', '--call-groups', 'Sales']);
+    const before = await store.list('round.test');
+    expect(before).toHaveLength(5);
+
+    const exported = await cli(['export', 'round.test']);
+    expect(exported.code).toBe(0);
+    expect(exported.out).toHaveLength(1);
+    expect(exported.out[0]?.split('\n')).toEqual([
+      '# fs-pickup users of round.test: extension@domain;call groups;pickup groups;ACL groups;group pickup;pickup queues',
+      '100@round.test;Support,sales-2;Support,Sales,sales_X;;no;support,q-2',
+      '101@round.test;;Sales;;no;',
+      '102@round.test;;;12,Office-2;yes;support',
+      '103@round.test;;;7;no;',
+      'john.doe@round.test;Sales;;7;no;',
+    ]);
+
+    expect((await cli(['clear', ...before.map((row) => `${row.extension}@round.test`)])).code).toBe(0);
+    expect(await store.list('round.test')).toEqual([]);
+    expect((await cli(['import', '-'], `${exported.out[0]}\n`)).code).toBe(0);
+    const after = await store.list('round.test');
+    expect(after.map(({ extension, preferences }) => ({ extension, preferences }))).toEqual(before.map(({ extension, preferences }) => ({ extension, preferences })));
+    expect((await store.list('other.test')).map((row) => row.extension)).toEqual(['200']);
+  });
+
+  it('keeps the spelling of group names and warns when a pickup group differs from a call group only by case', async () => {
+    await cli(['set', '700@case.test', '--call-groups', 'Sales']);
+    const typo = await cli(['set', '701@case.test', '--pickup-groups', 'sales,Support']);
+    expect(typo.code).toBe(0);
+    expect(typo.out).toEqual(['701@case.test\tbehaviour=groups\tcall groups=-\tpickup groups=sales,Support']);
+    expect(typo.err).toEqual(['warning: 701@case.test: pickup group "sales" matches no call group of case.test; "Sales" would, but for case (group names are case-sensitive)']);
+    expect((await store.get({ extension: '701', domain: 'case.test' })).pickupGroups).toEqual(['sales', 'Support']);
+    expect((await cli(['set', '702@case.test', '--pickup-groups', 'Sales'])).err).toEqual([]);
+    // A call group set in the same batch counts.
+    expect((await cli(['import', '-'], '703@case.test;support;\n704@case.test;;support\n')).err).toEqual([]);
   });
 });

@@ -12,7 +12,7 @@ const startScript = 'freeswitch-conf/docker/start-node.sh';
 /** The controller's configuration variables that the compose file may set (the contract with src/config). */
 const CONTROLLER_VARIABLES = [
   'FSP_REDIS_URL', 'FSP_ESL_HOST', 'FSP_ESL_PORT', 'FSP_ESL_PASSWORD', 'FSP_NODE_NAME', 'FSP_NODE_SIP_ADDRESS',
-  'FSP_CLUSTER_SIP_PROFILE', 'FSP_PICKUP_PREFIX', 'FSP_CLAIM_STRATEGY', 'FSP_LOG_LEVEL',
+  'FSP_PEERS', 'FSP_SOCKET_LISTEN', 'FSP_CLUSTER_SIP_PROFILE', 'FSP_PICKUP_PREFIX', 'FSP_CLAIM_STRATEGY', 'FSP_LOG_LEVEL',
 ];
 
 interface Service {
@@ -199,7 +199,7 @@ describe('docker-compose.yml: FreeSWITCH nodes', () => {
     const mount = (node.volumes ?? []).map((volume) => volume.split(':')).find(([source]) => source === `./${startScript}`);
     expect(mount?.[2]).toBe('ro');
     expect(node.entrypoint).toEqual(['/bin/sh', mount?.[1]]);
-    expect(scriptVariables).toEqual(expect.arrayContaining(['FS_DOMAIN', 'FS_DEFAULT_PASSWORD', 'FS_PUBLIC_IP', 'FS_SIP_PORT', 'FS_RTP_PORTS']));
+    expect(scriptVariables).toEqual(expect.arrayContaining(['FS_DOMAIN', 'FS_DEFAULT_PASSWORD', 'FS_PUBLIC_IP', 'FS_SIP_PORT', 'FS_RTP_PORTS', 'FS_PICKUP_CONTROLLERS']));
     for (const variable of scriptVariables) expect(environment(node).get(variable), `${name} ${variable}`).toMatch(/\S/);
   });
 
@@ -275,6 +275,27 @@ describe('docker-compose.yml: controllers', () => {
     expect(env.get('FSP_NODE_SIP_ADDRESS')).toBe(`${nodeAddress}:${clusterPort}`);
     expect(env.get('FSP_CLUSTER_SIP_PROFILE')).toBe(clusterProfile.name);
     expect(aclHosts('fs_pickup_cluster')).toContain(nodeAddress);
+  });
+
+  it.each(nodeNames)("%s's dialplan connects pickers to the pickup socket of the controllers serving it, and only those", (name) => {
+    const listed = (environment(service(name)).get('FS_PICKUP_CONTROLLERS') ?? '').split('|');
+    const serving = controllerNames.filter((controller) => nodeOf(controller) === name);
+    expect(listed.sort()).toEqual(serving.map((controller) => {
+      const port = (environment(service(controller)).get('FSP_SOCKET_LISTEN') ?? '').split(':')[1];
+      return `${addressOf(controller)}:${port}`;
+    }).sort());
+    for (const controller of serving) expect(environment(service(controller)).get('FSP_SOCKET_LISTEN')).toMatch(/^0\.0\.0\.0:\d+$/);
+  });
+
+  it.each(controllerNames)("%s reaches every other node's event socket (FSP_PEERS) to hand pickups over, through the ESL ACL", (name) => {
+    const peers = JSON.parse(environment(service(name)).get('FSP_PEERS') ?? '[]') as Array<{ name: string; eslHost: string; eslPort: number }>;
+    expect(peers.map((peer) => peer.name).sort()).toEqual(nodeNames.filter((node) => node !== nodeOf(name)).sort());
+    for (const peer of peers) {
+      expect(peer.eslHost).toBe(addressOf(peer.name));
+      expect(String(peer.eslPort)).toBe(eventSocket.get('listen-port'));
+    }
+    // Every node's event socket admits every controller (one shared acl.conf.xml).
+    expect(aclHosts('fs_pickup_controllers')).toContain(addressOf(name));
   });
 
   it.each(controllerNames)('%s uses the compose Redis', (name) => {

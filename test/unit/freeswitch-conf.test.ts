@@ -174,14 +174,32 @@ describe('pickup extension: authentication', () => {
 
 describe('pickup extension: actions', () => {
   const actions = (): Action[] => pickupConditions().flatMap((condition) => condition.action ?? []);
+  const round: Action[] = [
+    { application: 'sched_hangup', data: '+8 NORMAL_TEMPORARY_FAILURE' },
+    { application: 'socket', data: '$${fs_pickup_controllers}' },
+    { application: 'bridge', data: '${fs_pickup_bridge}' },
+  ];
 
-  it('are exactly set request flag, set unanswered-only, set park timeout, park', () => {
+  it('set the guards, then run up to four rounds of bound, synchronous socket and hand-off, then 503', () => {
     expect(actions()).toEqual([
-      { application: 'set', data: 'fs_pickup_request=true' },
       { application: 'set', data: 'intercept_unanswered_only=true' },
-      { application: 'set', data: 'park_timeout=8:NORMAL_TEMPORARY_FAILURE' },
-      { application: 'park' },
+      { application: 'set', data: 'hangup_after_bridge=true' },
+      { application: 'set', data: 'continue_on_fail=true' },
+      ...round,
+      { application: 'unset', data: 'fs_pickup_bridge' },
+      ...round,
+      { application: 'unset', data: 'fs_pickup_bridge' },
+      ...round,
+      { application: 'unset', data: 'fs_pickup_bridge' },
+      ...round,
+      { application: 'hangup', data: 'NORMAL_TEMPORARY_FAILURE' },
     ]);
+  });
+
+  it('connect synchronously: no async or full, so the channel waits in its own thread and takes commands at once', () => {
+    const sockets = actions().filter((action) => action.application === 'socket');
+    expect(sockets).toHaveLength(4);
+    for (const socket of sockets) expect(socket.data?.split(/\s+/)).toEqual(['$${fs_pickup_controllers}']);
   });
 
   it('never copy the dialled string into action data', () => {
@@ -277,30 +295,46 @@ describe('cluster dialplan context', () => {
   const contexts = parse<{ include: { context: Context | Context[] } }>('dialplan/fs_pickup_cluster.xml').include.context;
   const context = (Array.isArray(contexts) ? contexts : [contexts])[0] as Context;
   const token = '0123456789abcdef0123456789abcdef';
-  const tokenActions: Action[] = [
-    { application: 'set', data: 'fs_pickup_token=$1' },
-    { application: 'set', data: 'park_timeout=8:NORMAL_TEMPORARY_FAILURE' },
-    { application: 'park' },
+  const callLeg = 'c28b31ff-3fe1-4c7f-84d7-2441ce4cd298';
+  const unknown: Action[] = [{ application: 'hangup', data: 'UNALLOCATED_NUMBER' }];
+  const refused: Action[] = [{ application: 'hangup', data: 'CALL_REJECTED' }];
+  const intercepts = (key: string, guard: string): Action[] => [
+    { application: 'hash', data: `delete/fs_pickup_token/${key}` },
+    { application: 'set', data: guard },
+    { application: 'set', data: 'hangup_after_bridge=true' },
+    { application: 'intercept', data: callLeg },
+    { application: 'hangup', data: 'NO_ROUTE_DESTINATION' },
   ];
-  const refusal: Action[] = [{ application: 'hangup', data: 'UNALLOCATED_NUMBER' }];
 
-  /**
-   * What the XML dialplan runs for a destination: the actions of the first extension whose conditions all
-   * match (a condition without a field always matches), read with PCRE's "$" as FreeSWITCH does.
-   */
-  function route(destination: string): Action[] | undefined {
-    for (const extension of context.extension) {
-      const matches = extension.condition.every((condition) => condition.field === undefined
-        || (condition.field === 'destination_number' && asPcre(condition.expression ?? '').test(destination)));
-      if (matches) return extension.condition.flatMap((condition) => condition.action ?? []);
-    }
-    return undefined;
+  /** A condition's field as the XML dialplan expands it, with the switch's hash realm fs_pickup_token. */
+  function expand(field: string, destination: string, hash: ReadonlyMap<string, string>): string {
+    return field
+      .replace(/\$\{hash\(select\/fs_pickup_token\/\$\{destination_number\}\)\}/g, () => hash.get(destination) ?? '')
+      .replace(/\$\{destination_number\}/g, () => destination);
   }
 
-  function tokenPattern(): string {
-    const [condition] = context.extension[0]?.condition ?? [];
-    expect(condition?.field).toBe('destination_number');
-    return condition?.expression ?? '';
+  /**
+   * What the XML dialplan runs for a destination: the first extension whose conditions all match runs their
+   * actions ($1, $2… from the condition's own captures); when a later condition fails after the first matched,
+   * its anti-actions run. Regexes are read with PCRE's "$", as FreeSWITCH does.
+   */
+  function route(destination: string, hash: ReadonlyMap<string, string> = new Map()): Action[] | undefined {
+    for (const extension of context.extension) {
+      const run: Action[] = [];
+      let matched = true;
+      for (const [index, condition] of extension.condition.entries()) {
+        const field = condition.field === 'destination_number' ? destination : expand(condition.field ?? '', destination, hash);
+        const match = condition.field === undefined ? [''] : asPcre(condition.expression ?? '').exec(field);
+        if (!match) {
+          if (index === 0) matched = false;
+          else run.push(...(condition['anti-action'] ?? []));
+          break;
+        }
+        run.push(...(condition.action ?? []).map((action) => (action.data === undefined ? action : { ...action, data: action.data.replace(/\$(\d)/g, (_m, n: string) => match[Number(n)] ?? '') })));
+      }
+      if (matched) return run;
+    }
+    return undefined;
   }
 
   it('is the one context of the file, named fs_pickup_cluster', () => {
@@ -308,11 +342,22 @@ describe('cluster dialplan context', () => {
     expect(context.name).toBe('fs_pickup_cluster');
   });
 
-  it.each([token, 'ffffffffffffffffffffffffffffffff', '00000000000000000000000000000000'])(
-    'parks pickup-%s for the controller, with the token in fs_pickup_token', (hex) => {
-      for (const regex of matchers(tokenPattern())) expect(regex.exec(`pickup-${hex}`)?.[1], regex.source).toBe(hex);
-      expect(route(`pickup-${hex}`)).toEqual(tokenActions);
-    });
+  it.each([token, 'ffffffffffffffffffffffffffffffff', '00000000000000000000000000000000'])('intercepts the call a token in the hash stands for, once: pickup-%s', (hex) => {
+    const hash = new Map([[`pickup-${hex}`, callLeg]]);
+    expect(route(`pickup-${hex}`, hash)).toEqual(intercepts(`pickup-${hex}`, 'intercept_unanswered_only=true'));
+    // A queue member (pickupq-): only while no agent took it.
+    const queueHash = new Map([[`pickupq-${hex}`, callLeg]]);
+    expect(route(`pickupq-${hex}`, queueHash)).toEqual(intercepts(`pickupq-${hex}`, 'intercept_unbridged_only=true'));
+  });
+
+  it('refuses a forged, used or expired token with CALL_REJECTED (nothing in the hash), and a token of the other form', () => {
+    expect(route(`pickup-${token}`)).toEqual(refused);
+    expect(route(`pickupq-${token}`)).toEqual(refused);
+    expect(route(`pickupq-${token}`, new Map([[`pickup-${token}`, callLeg]]))).toEqual(refused);
+    // Whatever the hash holds, only a channel uuid reaches intercept.
+    expect(route(`pickup-${token}`, new Map([[`pickup-${token}`, `${callLeg} -bleg`]]))).toEqual(refused);
+    expect(route(`pickup-${token}`, new Map([[`pickup-${token}`, '${uuid}']]))).toEqual(refused);
+  });
 
   it.each([
     ['31 hex digits', `pickup-${token.slice(1)}`],
@@ -331,18 +376,16 @@ describe('cluster dialplan context', () => {
     ['an extension', '200'],
     ['the pickup feature code', '88sales'],
     ['nothing', ''],
-  ])('hangs up UNALLOCATED_NUMBER for %s', (_label, destination) => {
-    for (const regex of matchers(tokenPattern())) expect(regex.test(destination), regex.source).toBe(false);
-    expect(route(destination)).toEqual(refusal);
+  ])('hangs up UNALLOCATED_NUMBER for %s, even when the hash holds that key', (_label, destination) => {
+    expect(route(destination, new Map([[destination, callLeg]]))).toEqual(unknown);
   });
 
-  it('copies only the hex capture into action data, never the dialled string', () => {
+  it('copies only checked captures into action data, never the dialled string', () => {
     const data = context.extension.flatMap((extension) => extension.condition)
       .flatMap((condition) => [...(condition.action ?? []), ...(condition['anti-action'] ?? [])])
       .map((action) => action.data ?? '');
-    expect(data).toContain('fs_pickup_token=$1');
-    expect(tokenPattern()).toContain('([0-9a-f]{32})');
-    for (const value of data) expect(value).not.toMatch(/\$\{destination_number\}|\$[02-9]/);
+    expect(data).toContain('delete/fs_pickup_token/$1');
+    for (const value of data) expect(value).not.toMatch(/\$\{destination_number\}|\$[03-9]/);
   });
 
   it('is reached only through the cluster profile: no other file names the context', () => {

@@ -8,13 +8,23 @@
   KEYS[3..] indexes to search together (legacy group pickup: one per ACL group): their union goes to KEYS[1]
   ARGV[1] picker uuid   ARGV[2] strategy: random | oldest   ARGV[3] random number in [0,1)
   ARGV[4] now (ms)   ARGV[5] claim lifetime (ms)   ARGV[6] call ttl (s)
-  ARGV[7] live nodes, space-separated: a candidate ringing on any other node is taken offline, not offered
+  ARGV[7] dead nodes, space-separated (known, and no controller's heartbeat left, as the claimer last read it): a
+          candidate ringing there is stepped over, not offered. It is not taken offline here — the claimer's view may
+          be a moment old, and a node that just came back must not lose its calls to it; the reaper does that on
+          fresh data. Nodes not named are offered (a call of a node that just died fails its hand-off).
+  ARGV[8] call uuids this picker already tried, space-separated: never offered to it again
+  ARGV[9] preference guards, space-separated `<extension>=<revision>`: the revision of each user's preferences the
+          picker's permission was decided on ('' = not configured). The claim happens only if every one is current.
 
-  Returns nil when nothing is pickable, else { call uuid, node, callerNumber, callerName, startedAt, groups, kind }.
+  Returns { 'stale' } when a guard failed (nothing claimed: decide again on fresh preferences), nil when nothing is
+  pickable, else { call uuid, node, callerNumber, callerName, startedAt, groups, kind }.
 ]]
 --@include callIndex
 
 local index, base = KEYS[1], KEYS[2]
+for extension, revision in string.gmatch(ARGV[9], '([^%s=]+)=(%S*)') do
+  if (redis.call('HGET', base .. 'user:' .. extension, 'rev') or '') ~= revision then return { 'stale' } end
+end
 if #KEYS > 2 then
   local sources = {}
   for i = 3, #KEYS do sources[#sources + 1] = KEYS[i] end
@@ -23,8 +33,9 @@ end
 local picker, strategy, random = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local now, claimMs, ttl = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 local claimsKey = base .. 'claims'
-local live = {}
-for node in string.gmatch(ARGV[7], '%S+') do live[node] = true end
+local dead, tried = {}, {}
+for node in string.gmatch(ARGV[7], '%S+') do dead[node] = true end
+for call in string.gmatch(ARGV[8], '%S+') do tried[call] = true end
 
 -- Claims whose claimer died (no release, no finish) are offered again first.
 for _, expired in ipairs(redis.call('ZRANGEBYSCORE', claimsKey, '-inf', now, 'LIMIT', 0, 20)) do
@@ -38,19 +49,22 @@ end
 flushBlf(base, ttl)
 
 -- Stale members (call expired or gone without cleanup) are removed as they are met; bounded work per claim.
+-- Calls already tried, and calls of dead nodes, are stepped over: `skipped` of them sit at the chosen position and after it.
+local skipped = 0
 for _ = 1, 64 do
   local count = redis.call('ZCARD', index)
-  if count == 0 then break end
+  if count <= skipped then break end
   local position = 0
   if strategy == 'random' then position = math.floor(random * count) end
   if position >= count then position = count - 1 end
+  position = (position + skipped) % count
   local candidate = redis.call('ZRANGE', index, position, position)[1]
   local callKey = base .. 'call:' .. candidate
   local state = redis.call('HGET', callKey, 'state')
   if state ~= 'ringing' or redis.call('HLEN', callKey .. ':legs') == 0 then
     redis.call('ZREM', index, candidate)
-  elseif not live[redis.call('HGET', callKey, 'node')] then
-    takeCallOffline(base, callKey, candidate)
+  elseif tried[candidate] or dead[redis.call('HGET', callKey, 'node')] then
+    skipped = skipped + 1
   else
     unindexCall(base, callKey, candidate)
     redis.call('HSET', callKey, 'state', 'claimed', 'claimedBy', picker, 'updatedAt', now)
