@@ -7,8 +7,12 @@ import { NodeSwitches } from './cluster/node-switches.ts';
 import type { ControllerConfig } from './config/config.ts';
 import { OutboundServer } from './esl/outbound-server.ts';
 import { PickerChannel } from './esl/picker-channel.ts';
+import type { ControllerStatus } from './http/health-routes.ts';
+import { type RunningHttpServer, startHttpServer } from './http/server.ts';
+import { reasonOf } from './logger.ts';
 import { NodeRuntime } from './node-runtime.ts';
 import { PickupNotifier } from './pickup/notifier.ts';
+import { PickupReporter } from './pickup/pickup-reporter.ts';
 import { DEFAULT_PICKUP_SETTINGS, PickupService } from './pickup/pickup-service.ts';
 import { CallStore } from './store/call-store.ts';
 import { ChangeFeed } from './store/change-feed.ts';
@@ -16,9 +20,11 @@ import { GroupSettingsStore } from './store/group-settings-store.ts';
 import { HandoffTokenStore } from './store/handoff-tokens.ts';
 import { Keys } from './store/keys.ts';
 import { NodeRegistry } from './store/node-registry.ts';
+import { PickupRecordStore } from './store/pickup-records.ts';
 import { PreferenceCache } from './store/preference-cache.ts';
 import { PreferenceStore } from './store/preference-store.ts';
-import { connectRedis, type RedisConnection } from './store/redis-connection.ts';
+import { connectRedis, describeRedisTarget, type RedisConnection } from './store/redis-connection.ts';
+import { Metrics } from './telemetry/metrics.ts';
 
 /** How long FreeSWITCH may take to send a channel's data once its socket connected to us. */
 const SOCKET_CONNECT_TIMEOUT_MS = 2_000;
@@ -29,6 +35,14 @@ export interface RunningController {
   readonly nodes: readonly NodeRuntime[];
   /** Where the pickup socket listener is bound. */
   readonly socketAddress: { readonly host: string; readonly port: number };
+  /** Where the health and metrics endpoints listen (undefined: FSP_HTTP_LISTEN=off). */
+  readonly httpAddress: { readonly host: string; readonly port: number } | undefined;
+  readonly metrics: Metrics;
+  status(): ControllerStatus;
+  /**
+   * Stops gracefully: not ready any more, no new pickup sockets (FreeSWITCH tries the node's next controller),
+   * pickups in flight finish (their sockets are closed after the drain timeout), then every connection closes.
+   */
   stop(): Promise<void>;
 }
 
@@ -47,12 +61,22 @@ export async function startController(config: ControllerConfig, logger: Logger):
   const registry = new NodeRegistry(redis, keys, config.controllerId);
   const preferenceStore = new PreferenceStore(redis, keys);
   const preferences = new PreferenceCache(preferenceStore, logger);
-  const nodes = config.nodes.map((node) => new NodeRuntime(node, { calls, registry, health }, logger));
+  const redisAddress = describeRedisTarget(config.redis);
+  // The gauges of live state read it when scraped; `nodes` and `switches` exist by the first scrape.
+  const metrics: Metrics = new Metrics({
+    ringingCalls: async (): Promise<ReadonlyMap<string, number>> => new Map(await Promise.all(nodes.map(async (node) => [node.name, await calls.countOfNode(node.name)] as const))),
+    redisUp: () => health.isUp,
+    eslConnections: () => switches.states(),
+  });
+  const nodes: NodeRuntime[] = config.nodes.map((node) => new NodeRuntime(node, { calls, registry, health }, metrics, logger));
   const switches = new NodeSwitches(new Map(nodes.map((node) => [node.name, node.esl])), config.peers, logger);
   const handoff = new Handoff(switches, registry, new HandoffTokenStore(redis, keys), { ...DEFAULT_HANDOFF_SETTINGS, sipProfile: config.clusterSipProfile }, logger);
+  const reporter = new PickupReporter(metrics, new PickupRecordStore(redis, keys), switches, logger);
   const pickups = new PickupService(
     { calls, preferences, registry },
     handoff,
+    reporter,
+    metrics,
     { ...DEFAULT_PICKUP_SETTINGS, prefix: config.pickupPrefix, strategy: config.claimStrategy },
     logger,
   );
@@ -74,6 +98,7 @@ export async function startController(config: ControllerConfig, logger: Logger):
     preferenceStore,
     new GroupSettingsStore(redis, keys),
     { prefix: config.pickupPrefix, chatProfile: config.chatProfile },
+    metrics.noticesSent,
     logger,
   );
   for (const node of nodes) node.onCallRinging((call) => notifier.callRinging(call));
@@ -87,11 +112,21 @@ export async function startController(config: ControllerConfig, logger: Logger):
   health.onAnswering(() => {
     for (const node of nodes) void node.resync('Redis answers');
   });
+  let stopping = false;
+  const status = (): ControllerStatus => {
+    const nodeStates = nodes.map((node) => ({ name: node.name, eslConnected: node.esl.isReady, coreUuid: node.coreUuid ?? null }));
+    return {
+      ready: !stopping && health.isUp && nodeStates.every((node) => node.eslConnected),
+      stopping,
+      redis: { up: health.isUp, address: redisAddress },
+      nodes: nodeStates,
+    };
+  };
   // One line once everything the pickups need is there.
   let announcedReady = false;
   const announceReady = (): void => {
     const socket = server.boundAddress;
-    if (announcedReady || !socket || !health.isUp || !feed.isSubscribed || !nodes.every((node) => node.esl.isReady)) return;
+    if (announcedReady || !socket || !feed.isSubscribed || !status().ready) return;
     announcedReady = true;
     logger.info({ nodes: nodes.map((node) => node.name), socket: `${socket.host}:${socket.port}` }, 'ready');
   };
@@ -99,6 +134,16 @@ export async function startController(config: ControllerConfig, logger: Logger):
   feed.onSubscribed(announceReady);
   for (const node of nodes) node.esl.onReady(announceReady);
   const socketAddress = await server.listen();
+  let http: RunningHttpServer | undefined;
+  try {
+    http = config.http && (await startHttpServer(config.http, { status, metrics: metrics.registry }, logger));
+  } catch (error) {
+    await server.stopAccepting();
+    health.stop();
+    redis.disconnect();
+    throw error;
+  }
+  if (http) logger.info({ http: `${http.address.host}:${http.address.port}` }, 'health and metrics endpoints listening');
   announceReady();
   feed.start();
   registry.start();
@@ -111,8 +156,17 @@ export async function startController(config: ControllerConfig, logger: Logger):
     redis,
     nodes,
     socketAddress,
+    httpAddress: http?.address,
+    metrics,
+    status,
     async stop() {
-      await server.stopAccepting();
+      stopping = true;
+      const drained = await within(config.drainTimeoutMs, Promise.all([server.stopAccepting(), pickups.settled()]));
+      if (!drained) {
+        logger.warn({ openSockets: server.openSessions, waitedMs: config.drainTimeoutMs }, 'pickups still in flight after the drain timeout; closing their sockets');
+        server.closeAll();
+      }
+      await http?.close().catch((error: unknown) => logger.warn({ reason: reasonOf(error) }, 'could not close the HTTP listener'));
       reaper.stop();
       handoff.stop();
       notifier.stop();
@@ -123,6 +177,17 @@ export async function startController(config: ControllerConfig, logger: Logger):
       redis.disconnect();
     },
   };
+}
+
+/** Resolves true when `work` settles within `ms`, false otherwise (the work goes on). */
+async function within(ms: number, work: Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([work.then(() => true as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from './config/config.ts';
 import { startController } from './controller.ts';
-import { createLogger } from './logger.ts';
+import { createLogger, reasonOf } from './logger.ts';
 
 /** `npm start`: runs the controller with the FSP_* environment (see README). */
 async function main(): Promise<void> {
@@ -21,15 +21,28 @@ async function main(): Promise<void> {
   );
   // 'ready' follows once Redis and every node's event socket are connected.
   const controller = await startController(config, logger);
+  let stopping = false;
   const shutdown = (signal: string): void => {
-    logger.info({ signal }, 'fs-pickup stopping');
+    if (stopping) {
+      // A second signal while pickups drain: the administrator wants it gone now.
+      logger.warn({ signal }, 'fs-pickup stopped without waiting for pickups in flight');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal, drainTimeoutMs: config.drainTimeoutMs }, 'fs-pickup stopping');
     controller.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
+      () => {
+        logger.info('fs-pickup stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ reason: reasonOf(error) }, 'fs-pickup did not stop cleanly');
+        process.exit(1);
+      },
     );
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
 main().catch((error: unknown) => {

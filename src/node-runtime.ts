@@ -11,6 +11,7 @@ import type { PickerNode } from './pickup/pickup-service.ts';
 import type { CallStore } from './store/call-store.ts';
 import type { NodeRegistry } from './store/node-registry.ts';
 import type { RedisHealth } from './store/redis-connection.ts';
+import type { Metrics } from './telemetry/metrics.ts';
 import { RingingTracker } from './tracker/ringing-tracker.ts';
 
 /** How often a served node's heartbeat is refreshed (it lives NodeRegistry's aliveForMs, 8 s). */
@@ -39,12 +40,14 @@ export class NodeRuntime implements PickerNode {
   constructor(
     private readonly node: NodeConfig,
     private readonly stores: { readonly calls: CallStore; readonly registry: NodeRegistry; readonly health: RedisHealth },
+    private readonly metrics: Pick<Metrics, 'eventsReceived' | 'resyncs'>,
     logger: Logger,
   ) {
     this.log = logger.child({ node: node.name });
     this.esl = new EslClient({ ...node.esl, events: CONTROLLER_EVENTS, logger: this.log });
     this.tracker = new RingingTracker(stores.calls, node.name, this.log);
     this.esl.onEvent((event) => {
+      metrics.eventsReceived.inc({ event: event.name });
       this.watches.observe(event);
       const fact = channelFactOf(event);
       if (!fact) return;
@@ -104,8 +107,10 @@ export class NodeRuntime implements PickerNode {
         const startedAt = Date.now();
         this.log.info({ why }, 'resyncing ringing calls from the switch');
         await this.tracker.resync(await fetchRingingLegs(this.esl), startedAt);
+        this.metrics.resyncs.inc({ node: this.node.name, result: 'done' });
       } while (this.resyncWanted);
     } catch (error) {
+      this.metrics.resyncs.inc({ node: this.node.name, result: 'failed' });
       this.log.warn({ reason: reasonOf(error) }, 'resync failed; it runs again when Redis answers or FreeSWITCH reconnects');
       // The switch's and our own errors are FsPickupErrors; anything else came from the Redis client.
       if (!(error instanceof FsPickupError)) this.stores.health.reportFailure(error);

@@ -1,17 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadAdminConfig } from '../config/config.ts';
+import { ConfigError, loadAdminConfig, type RedisTarget } from '../config/config.ts';
 import { groupNameViolation } from '../domain/groups.ts';
 import { EMPTY_PREFERENCES, type UserPreferences } from '../domain/preferences.ts';
 import { formatUserRef, parseUserRef, validateDomain, type UserRef } from '../domain/users.ts';
 import { GroupSettingsStore } from '../store/group-settings-store.ts';
 import { Keys } from '../store/keys.ts';
 import { NodeRegistry } from '../store/node-registry.ts';
+import { PickupRecordStore } from '../store/pickup-records.ts';
 import { PreferenceStore } from '../store/preference-store.ts';
 import { createRedis, type RedisConnection } from '../store/redis-connection.ts';
+import { followRecords, terminationSignal } from './follow.ts';
 import { formatImportFile, parseImportFile } from './import-format.ts';
 import { printProblems, printRows } from './output.ts';
 import { type RawPreferenceChange, validateChanges } from './preference-changes.ts';
+import { printRecords } from './record-output.ts';
 import { describeRedisTarget } from './redis-target.ts';
 import { spellingWarnings } from './spelling-warnings.ts';
 
@@ -38,14 +41,24 @@ usage:
   pickupctl show <ext@domain>...         show users' groups and behaviour, or that a user is not configured
   pickupctl list <domain>                list every configured user of a domain
   pickupctl nodes                        list the FreeSWITCH nodes the controllers serve, and which are up
-options: --json (machine-readable output; export always prints the import format), --help
+  pickupctl history <domain> [--count <n>] [--follow]
+                                         the domain's last pickup requests, oldest first (20 unless --count,
+                                         1 to 10000), one a line: time, picker, what was dialled for, result
+                                         (and why it failed), call, caller, picker's node → call's node,
+                                         attempts, decision and pickup times; --follow then prints each new
+                                         one as it comes, until Ctrl-C
+options: --json (machine-readable output; history: one JSON object per line; export always prints the import
+         format), --help
 exit codes: 0 done, 1 invalid input (nothing written), 2 usage or invalid FSP_* configuration,
             3 Redis unavailable, 4 show: a user is not configured (the others are still shown)`;
 
-const COMMANDS = new Set(['set', 'clear', 'import', 'export', 'show', 'list', 'notify', 'nodes']);
+const COMMANDS = new Set(['set', 'clear', 'import', 'export', 'show', 'list', 'notify', 'nodes', 'history']);
 
 /** Exit codes of pickupctl (listed in USAGE and the README). */
 const EXIT = { ok: 0, invalid: 1, usage: 2, unavailable: 3, notConfigured: 4 } as const;
+
+/** Records `history` prints unless --count says otherwise, and the most it prints (what a domain's stream keeps). */
+const HISTORY_COUNT = { default: 20, max: 10_000 } as const;
 
 /** Where pickupctl writes; injectable for tests. */
 export interface CliIo {
@@ -65,6 +78,8 @@ interface Context {
   readonly store: PreferenceStore;
   readonly keys: Keys;
   readonly redis: RedisConnection;
+  /** Opens another connection to the same Redis, for a command that blocks one (history --follow). */
+  readonly connect: () => Promise<RedisConnection>;
   readonly io: CliIo;
   readonly json: boolean;
 }
@@ -93,6 +108,8 @@ export async function runCli(
         'acl-groups': { type: 'string' },
         'group-pickup': { type: 'string' },
         'pickup-queues': { type: 'string' },
+        count: { type: 'string' },
+        follow: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -117,17 +134,16 @@ export async function runCli(
     throw error;
   }
   const where = describeRedisTarget(config.redis);
-  const redis = createRedis(config.redis, false);
-  redis.on('error', () => undefined);
+  const connect = (): Promise<RedisConnection> => openRedis(config.redis, connectDeadlineMs);
+  let redis;
   try {
-    await connectWithin(redis, connectDeadlineMs);
+    redis = await connect();
   } catch (error) {
-    redis.disconnect();
     io.err(`cannot reach Redis at ${where}: ${(error as Error).message}`);
     return EXIT.unavailable;
   }
   const keys = new Keys(config.keyPrefix);
-  const context: Context = { store: new PreferenceStore(redis, keys), keys, redis, io, json: parsed.values.json ?? false };
+  const context: Context = { store: new PreferenceStore(redis, keys), keys, redis, connect, io, json: parsed.values.json ?? false };
   const { values } = parsed;
   try {
     switch (command) {
@@ -150,6 +166,12 @@ export async function runCli(
         return args.length === 1 ? await list(context, args[0] as string) : usage(io, 'list needs one domain');
       case 'notify':
         return args.length === 2 ? await notify(context, args[0] as string, args[1] as string) : usage(io, 'notify needs <group>@<domain> and a number of seconds or "off"');
+      case 'history': {
+        const count = historyCount(values.count);
+        if (args.length !== 1) return usage(io, 'history needs one domain');
+        if (count === undefined) return usage(io, `--count must be a whole number from 1 to ${HISTORY_COUNT.max}`);
+        return await history(context, args[0] as string, count, values.follow ?? false);
+      }
       default: // 'nodes': the only one left of COMMANDS
         return await nodes(context);
     }
@@ -266,6 +288,64 @@ async function nodes({ redis, keys, io, json }: Context): Promise<number> {
   if (json) io.out(JSON.stringify(described));
   for (const n of json ? [] : described) io.out(`${n.node}\t${n.alive ? 'up' : 'DOWN'}\tsip=${n.sipAddress ?? '-'}\tcore=${n.coreUuid ?? '-'}`);
   return EXIT.ok;
+}
+
+/** --count as a number of records, or undefined when it is not a whole number from 1 to the maximum. */
+function historyCount(option: string | undefined): number | undefined {
+  if (option === undefined) return HISTORY_COUNT.default;
+  const count = Number(option);
+  return /^\d+$/.test(option) && count >= 1 && count <= HISTORY_COUNT.max ? count : undefined;
+}
+
+/**
+ * Prints the newest `count` records of a domain, oldest first; with `follow`, then every record appended after
+ * them, until Ctrl-C or SIGTERM (which end it with exit code 0).
+ */
+async function history(context: Context, domain: string, count: number, follow: boolean): Promise<number> {
+  const { redis, keys, io, json } = context;
+  const invalid = validateDomain(domain);
+  if (invalid) {
+    io.err(invalid.message);
+    return EXIT.invalid;
+  }
+  // Taken before anything is printed: once a line is out, a signal ends the command cleanly.
+  const termination = follow ? terminationSignal() : undefined;
+  try {
+    const recent = (await new PickupRecordStore(redis, keys).recent(domain, count)).reverse();
+    // stderr, as for list: stdout only ever holds records.
+    if (recent.length === 0) io.err(`no pickup record in ${domain}${follow ? ' yet; waiting for new ones (Ctrl-C ends)' : ' (records are kept 30 days after the last pickup)'}`);
+    printRecords(io, recent, json);
+    // From the newest record printed (none: the stream's start), so that nothing appended meanwhile is missed.
+    if (termination) await followHistory(context, domain, recent.at(-1)?.id ?? '0-0', termination.signal);
+    return EXIT.ok;
+  } finally {
+    termination?.dispose();
+  }
+}
+
+/** Prints the records appended after `after` until `stop`, reading on a connection of its own (XREAD BLOCK holds it). */
+async function followHistory({ keys, io, json, connect }: Context, domain: string, after: string, stop: AbortSignal): Promise<void> {
+  const follower = await connect();
+  // Closing the connection ends a blocked read at once.
+  stop.addEventListener('abort', () => follower.disconnect(), { once: true });
+  try {
+    await followRecords(new PickupRecordStore(follower, keys), domain, after, (records) => printRecords(io, records, json), stop);
+  } finally {
+    follower.disconnect();
+  }
+}
+
+/** A connection of pickupctl's own (no reconnects: a command fails rather than waits), connected within `deadlineMs`. */
+async function openRedis(target: RedisTarget, deadlineMs: number): Promise<RedisConnection> {
+  const redis = createRedis(target, false);
+  redis.on('error', () => undefined);
+  try {
+    await connectWithin(redis, deadlineMs);
+    return redis;
+  } catch (error) {
+    redis.disconnect();
+    throw error;
+  }
 }
 
 function connectWithin(redis: RedisConnection, deadlineMs: number): Promise<void> {

@@ -17,6 +17,8 @@ export interface HandoffSettings {
   readonly originateTimeoutSec: number;
   /** How often expired tokens are removed from the served nodes. */
   readonly sweepIntervalMs: number;
+  /** How long a pickup waits for the call node's event socket while it reconnects. */
+  readonly reconnectWaitMs: number;
 }
 
 export const DEFAULT_HANDOFF_SETTINGS: HandoffSettings = Object.freeze({
@@ -24,6 +26,7 @@ export const DEFAULT_HANDOFF_SETTINGS: HandoffSettings = Object.freeze({
   tokenTtlMs: 10_000,
   originateTimeoutSec: 6,
   sweepIntervalMs: 2_000,
+  reconnectWaitMs: 1_000,
 });
 
 /** Why a call on another node could not be prepared for the picker. */
@@ -55,7 +58,7 @@ export class Handoff {
   async prepare(call: ClaimedCall): Promise<{ dialString: string } | { refusal: HandoffRefusal }> {
     const address = await this.registry.sipAddressOf(call.node);
     if (!address) return { refusal: 'no-address' };
-    const esl = this.switches.connected(call.node);
+    const esl = await this.switches.reachable(call.node, this.settings.reconnectWaitMs);
     if (!esl) return { refusal: 'node-unreachable' };
     const destination = tokenDestination(call.callKind, randomBytes(16).toString('hex'));
     // Listed first, so that a token in a hash is always one the sweep knows about.

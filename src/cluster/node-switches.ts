@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { PeerNodeConfig } from '../config/config.ts';
 import { EslClient } from '../esl/client.ts';
+import type { EslConnectionState } from '../telemetry/metrics.ts';
 
 /**
  * The event sockets this controller can reach, by node name: those of the nodes it serves (their runtimes'
@@ -10,9 +11,11 @@ import { EslClient } from '../esl/client.ts';
 export class NodeSwitches {
   private readonly switches = new Map<string, EslClient>();
   private readonly peers: EslClient[] = [];
+  private readonly served: ReadonlySet<string>;
 
   constructor(served: ReadonlyMap<string, EslClient>, peers: readonly PeerNodeConfig[], logger: Logger) {
     for (const [node, esl] of served) this.switches.set(node, esl);
+    this.served = new Set(served.keys());
     for (const peer of peers) {
       if (this.switches.has(peer.name)) continue;
       const esl = new EslClient({ ...peer.esl, events: ['HEARTBEAT'], logger: logger.child({ node: peer.name, peer: true }) });
@@ -25,6 +28,20 @@ export class NodeSwitches {
   connected(node: string): EslClient | undefined {
     const esl = this.switches.get(node);
     return esl?.isReady ? esl : undefined;
+  }
+
+  /**
+   * The node's event socket once connected, waiting up to `waitMs` when it is reconnecting: a node that just came
+   * back is offered by its own controllers before this controller's back-off would have retried.
+   */
+  async reachable(node: string, waitMs: number): Promise<EslClient | undefined> {
+    const esl = this.switches.get(node);
+    return esl && (await esl.readyWithin(waitMs)) ? esl : undefined;
+  }
+
+  /** Every event socket and whether it is connected now. */
+  *states(): Iterable<EslConnectionState> {
+    for (const [node, esl] of this.switches) yield { node, role: this.served.has(node) ? 'served' : 'peer', connected: esl.isReady };
   }
 
   start(): void {

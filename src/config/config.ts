@@ -32,6 +32,12 @@ export interface SocketListenConfig {
   readonly allow: readonly string[];
 }
 
+/** Where the health and metrics endpoints listen; undefined when FSP_HTTP_LISTEN=off. */
+export interface HttpListenConfig {
+  readonly host: string;
+  readonly port: number;
+}
+
 /** Where Redis is: one server, a Redis Cluster, or a Sentinel-managed master. */
 export type RedisTarget =
   | { readonly kind: 'single'; readonly url: string }
@@ -46,6 +52,9 @@ export interface ControllerConfig {
   /** The other nodes of the cluster, reached only for cross-node pickups. */
   readonly peers: readonly PeerNodeConfig[];
   readonly socket: SocketListenConfig;
+  readonly http: HttpListenConfig | undefined;
+  /** On SIGTERM, how long pickups in flight may take to finish before their sockets are closed. */
+  readonly drainTimeoutMs: number;
   /** The SIP profile used to reach other nodes (`sofia/<profile>/…`). */
   readonly clusterSipProfile: string;
   /** The SIP profile the phones register on: pickup notices go out through it (`chat … <profile>/<user>@<domain>`). */
@@ -84,6 +93,8 @@ export const CONFIG_DEFAULTS = Object.freeze({
   FSP_PEERS: '',
   FSP_SOCKET_LISTEN: '127.0.0.1:8084',
   FSP_SOCKET_ALLOW: '',
+  FSP_HTTP_LISTEN: '127.0.0.1:9464',
+  FSP_DRAIN_TIMEOUT_MS: '10000',
   FSP_CLUSTER_SIP_PROFILE: 'cluster',
   FSP_CHAT_PROFILE: 'internal',
   FSP_PICKUP_PREFIX: '88',
@@ -133,6 +144,11 @@ export function loadConfig(env: Env = process.env): ControllerConfig {
     if (names.includes(peer.name)) problems.push(`FSP_PEERS: the node name ${quote(peer.name)} is one this controller serves (FSP_NODES / FSP_NODE_NAME): list only the other nodes`);
   }
   const socket = readSocketListen(get, problems);
+  const http = readHttpListen(get, problems);
+  const drainTimeoutMs = Number(get('FSP_DRAIN_TIMEOUT_MS'));
+  if (!/^\d{1,7}$/.test(get('FSP_DRAIN_TIMEOUT_MS')) || drainTimeoutMs > 600_000) {
+    problems.push(invalid(setting('FSP_DRAIN_TIMEOUT_MS', get('FSP_DRAIN_TIMEOUT_MS')), 'must be milliseconds, 0 to 600000'));
+  }
   const clusterSipProfile = get('FSP_CLUSTER_SIP_PROFILE');
   if (!SAFE_NAME.test(clusterSipProfile)) problems.push(invalid(setting('FSP_CLUSTER_SIP_PROFILE', clusterSipProfile), 'must be a SIP profile name (1-64 of [A-Za-z0-9._-])'));
   const chatProfile = get('FSP_CHAT_PROFILE');
@@ -151,6 +167,8 @@ export function loadConfig(env: Env = process.env): ControllerConfig {
     nodes: Object.freeze(nodes),
     peers: Object.freeze(peers),
     socket,
+    http,
+    drainTimeoutMs,
     clusterSipProfile,
     chatProfile,
     pickupPrefix,
@@ -307,6 +325,18 @@ function readSocketListen(get: Reader, problems: string[]): SocketListenConfig {
     if (!isIP(address)) problems.push(invalid(setting('FSP_SOCKET_ALLOW', get('FSP_SOCKET_ALLOW')), `${quote(address)} is not an IP address`));
   }
   return Object.freeze({ host: (match?.[1] ?? '127.0.0.1').replace(/^\[|\]$/g, ''), port: Number(match?.[2] ?? 8084), allow: Object.freeze(allow) });
+}
+
+/** FSP_HTTP_LISTEN: host:port of the health and metrics endpoints, or "off". */
+function readHttpListen(get: Reader, problems: string[]): HttpListenConfig | undefined {
+  const listen = get('FSP_HTTP_LISTEN');
+  if (listen === 'off') return undefined;
+  const match = HOST_PORT.exec(listen);
+  if (!match || Number(match[2]) > 65535) {
+    problems.push(invalid(setting('FSP_HTTP_LISTEN', listen), 'must be host:port, e.g. 127.0.0.1:9464, or "off"'));
+    return undefined;
+  }
+  return Object.freeze({ host: match[1]!.replace(/^\[|\]$/g, ''), port: Number(match[2]) });
 }
 
 function checkNode(node: NodeConfig, from: NodeOrigins, problems: string[]): NodeConfig {

@@ -54,6 +54,8 @@ export class EslClient {
   private readonly jobWaiters = new Map<string, (body: string) => void>();
   private readonly eventListeners: Array<(event: EslEvent) => unknown> = [];
   private readonly readyListeners: Array<() => unknown> = [];
+  /** One-shot waiters of `readyWithin`. */
+  private readonly readyWaiters = new Set<() => void>();
   private readonly disconnectListeners: Array<(reason: string) => unknown> = [];
 
   constructor(options: EslClientOptions) {
@@ -87,6 +89,31 @@ export class EslClient {
   /** True between a completed (re)subscription and the next disconnect. */
   get isReady(): boolean {
     return this.state === 'ready';
+  }
+
+  /**
+   * Resolves true once connected, false after `timeoutMs`. Something needs the switch now: a retry that waits
+   * for its back-off delay (up to reconnectMaxDelayMs after an outage) is made at once.
+   */
+  readyWithin(timeoutMs: number): Promise<boolean> {
+    if (this.state === 'ready') return Promise.resolve(true);
+    if (this.state !== 'connecting') return Promise.resolve(false);
+    if (this.handle === undefined) {
+      clearTimeout(this.reconnectTimer);
+      this.connect();
+    }
+    return new Promise((resolve) => {
+      const waiter = (): void => {
+        clearTimeout(timer);
+        this.readyWaiters.delete(waiter);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        this.readyWaiters.delete(waiter);
+        resolve(false);
+      }, timeoutMs);
+      this.readyWaiters.add(waiter);
+    });
   }
 
   onEvent(listener: (event: EslEvent) => unknown): void {
@@ -200,6 +227,7 @@ export class EslClient {
           this.outageSince = undefined;
           this.log.info({ events: this.settings.events.length, downForMs }, 'connected to FreeSWITCH');
           for (const listener of this.readyListeners) this.invoke('ready', listener);
+          for (const waiter of [...this.readyWaiters]) waiter();
         },
         (error: Error) => {
           reason = `subscription failed: ${error.message}`;

@@ -72,6 +72,11 @@ export class OutboundServer {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
+  /** Ends every open connection at once (after a bounded wait for them to finish). */
+  closeAll(): void {
+    for (const socket of this.open) socket.destroy();
+  }
+
   /** Connections still open. */
   get openSessions(): number {
     return this.open.size;

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { CallKind } from '../domain/call-kind.ts';
+import { MEDIA_SETTINGS, mayPlayEarlyMedia } from './early-media.ts';
+import { cdrAssignments, type PickupCdr } from './pickup-cdr.ts';
 import { PICKER_VARIABLES, type PickupRequest, pickupRequestOf } from './pickup-request.ts';
+import { EslUnsafeArgumentError } from './errors.ts';
 import { assertChannelUuid } from './safe-args.ts';
 import { EXIT_COMMAND, executeCommand, hangupCommand, type SocketCommand, type SocketSession } from './socket-session.ts';
 
@@ -14,19 +17,18 @@ const INTERCEPT_GUARDS: Readonly<Record<CallKind, readonly string[]>> = Object.f
   callcenter: ['intercept_unanswered_only=false', 'intercept_unbridged_only=true'],
 });
 
-/** How an intercept on the picker's channel ended. */
-export type InterceptResult = 'picked' | 'refused' | 'picker-gone';
-
-/** What is recorded on the channel for the dialplan's next round (and the CDR). */
+/** What is recorded on the channel for the dialplan's next round, and for FreeSWITCH's CDR. */
 export interface AttemptRecord {
   /** Every call tried for this request so far, this one included. */
   readonly tried: readonly string[];
+  readonly cdr: PickupCdr;
 }
 
 /**
  * A picker's channel, driven over its synchronous socket: the one place that knows which FreeSWITCH applications
  * and variables a pickup uses. Every method writes all its commands in one write; each `sendmsg` runs at once in
- * the channel's thread (no park, no 20 ms tick), so an intercept starts as soon as it is written.
+ * the channel's thread (no park, no 20 ms tick), so an intercept starts as soon as it is written, and the channel
+ * leaves the socket right after it — the bridge to the caller waits for that (16b2).
  */
 export class PickerChannel {
   /** The request the channel presents; undefined when its data names no usable channel. */
@@ -36,31 +38,36 @@ export class PickerChannel {
     this.request = pickupRequestOf(session.channel);
   }
 
+  /** performance.now() when the request (the channel's data) had arrived. */
+  get receivedAt(): number {
+    return this.session.openedAt;
+  }
+
   /** Resolves when the channel's socket has closed (the picker bridged, sent on, hung up, or the session ended). */
   get closed(): Promise<void> {
     return this.session.closed;
   }
 
   /**
-   * Runs `intercept <call's leg>` on the picker, after the guard for that kind of call, and tells how it went by
-   * the intercept's own CHANNEL_EXECUTE_COMPLETE (success: the picker answered, its other leg the call; capture
-   * 16b). The channel stays on the socket: `finish()` lets the bridge happen, or another call is tried.
+   * Runs `intercept <call's leg>` on the picker and lets the channel go: one write of the intercept, what the next
+   * round and the CDR need, the cancel of the dialplan's bound and `exit`. Nothing goes before the intercept but a
+   * guard the call's kind needs that the channel does not have (the dialplan set the one for ringing calls). The
+   * outcome shows on the node's event socket: the picker bridged to the call (16b: only after the exit), or the
+   * channel back in the dialplan's next round when FreeSWITCH refused the intercept (the call was answered or gone),
+   * or its hangup.
    */
-  async intercept(callUuid: string, kind: CallKind, attempt: AttemptRecord, timeoutMs: number): Promise<InterceptResult> {
-    const eventUuid = randomUUID();
-    const outcome = this.session.waitForEvent(
-      (event) => {
-        if (event.name !== 'CHANNEL_EXECUTE_COMPLETE' || event.headers['Application-UUID'] !== eventUuid) return undefined;
-        return event.headers['Answer-State'] === 'answered' && event.headers['Other-Leg-Unique-ID'] === callUuid ? 'picked' : 'refused';
-      },
-      timeoutMs,
-    );
+  intercept(callUuid: string, kind: CallKind, attempt: AttemptRecord): void {
+    const guards = INTERCEPT_GUARDS[kind].filter((guard) => {
+      const [name, value] = guard.split('=') as [string, string];
+      // FreeSWITCH reads an unset guard as false.
+      return (this.session.channel[`variable_${name}`] || 'false') !== value;
+    });
     this.session.send([
-      ...this.recordAttempt(attempt, undefined),
-      ...INTERCEPT_GUARDS[kind].map((guard) => set(guard)),
-      executeCommand('intercept', assertChannelUuid(callUuid), eventUuid),
+      ...guards.map(set),
+      executeCommand('intercept', assertChannelUuid(callUuid), randomUUID()),
+      this.recordAttempt(attempt, callUuid),
+      ...this.releaseCommands(),
     ]);
-    return (await outcome) ?? 'picker-gone';
   }
 
   /**
@@ -68,29 +75,38 @@ export class PickerChannel {
    * `dialString`. Ends the session.
    */
   handOff(dialString: string, callUuid: string, attempt: AttemptRecord): void {
-    this.session.send([...this.recordAttempt(attempt, callUuid), set(`${PICKER_VARIABLES.bridge}=${dialString}`), ...this.releaseCommands()]);
+    this.session.send([this.recordAttempt(attempt, callUuid, [`${PICKER_VARIABLES.bridge}=${dialString}`]), ...this.releaseCommands()]);
   }
 
-  /** Lets the channel go on after a successful intercept: the bridge to the caller follows at once. */
-  finish(): void {
-    this.session.send(this.releaseCommands());
-  }
-
-  /** Ends a refused or failed pickup audibly: the tone, then the hangup cause (which sets the SIP answer). */
+  /**
+   * Ends a refused or failed pickup: the tone, then the hangup cause (which sets the SIP answer). The tone needs early
+   * media; on a channel whose offer FreeSWITCH could not negotiate (early-media.ts) it would hang the picker up with
+   * 488 before our cause runs, so such a picker gets the cause alone. The media settings are read first with `getvar`
+   * (one write, one round trip): FreeSWITCH takes a global one (vars.xml) where the channel has none, and the
+   * channel data shows only the channel's own.
+   */
   async refuse(tone: string, cause: string): Promise<void> {
-    const [played, hungUp] = this.session.send([executeCommand('playback', tone, randomUUID()), hangupCommand(cause), EXIT_COMMAND]);
-    await played;
-    await hungUp;
+    const values = await Promise.all(this.session.send(MEDIA_SETTINGS.map((name) => ({ line: `getvar ${name}` }))));
+    // An unset variable has an empty reply, which mod_event_socket answers as `-ERR command not found` (16g).
+    const settings = Object.fromEntries(MEDIA_SETTINGS.map((name, index) => [`variable_${name}`, values[index]?.startsWith('-ERR') ? '' : (values[index] ?? '')]));
+    const playback = mayPlayEarlyMedia({ ...this.session.channel, ...settings }) ? [executeCommand('playback', tone, randomUUID())] : [];
+    const replies = this.session.send([...playback, hangupCommand(cause), EXIT_COMMAND]);
+    // Not the exit's reply: it is never read once the hangup has run (16d3).
+    await Promise.all(replies.slice(0, -1));
   }
 
-  /** Closes the socket without a word: FreeSWITCH goes on with the dialplan's next round. */
-  abandon(): void {
-    this.session.close();
-  }
-
-  // The calls tried, and the one handed to another node (the next round releases it if the channel comes back).
-  private recordAttempt(attempt: AttemptRecord, handedOff: string | undefined): SocketCommand[] {
-    return [set(`${PICKER_VARIABLES.tried}=${attempt.tried.map(assertChannelUuid).join(',')}`), set(`${PICKER_VARIABLES.handedOff}=${handedOff ?? ''}`)];
+  // The calls tried, the one this round goes for (the next round releases it if the channel comes back), and what
+  // the CDR should show: one `multiset` (one application, values split on spaces — none holds one), written with the
+  // command that acts, so no round trip of its own.
+  private recordAttempt(attempt: AttemptRecord, callUuid: string, more: readonly string[] = []): SocketCommand {
+    const assignments = [
+      `${PICKER_VARIABLES.tried}=${attempt.tried.map(assertChannelUuid).join(',')}`,
+      `${PICKER_VARIABLES.previous}=${assertChannelUuid(callUuid)}`,
+      ...cdrAssignments(attempt.cdr),
+      ...more,
+    ];
+    for (const assignment of assignments) if (/\s/.test(assignment)) throw new EslUnsafeArgumentError(`a multiset value holds a space: ${JSON.stringify(assignment.slice(0, 80))}`);
+    return executeCommand('multiset', assignments.join(' '), randomUUID());
   }
 
   // The dialplan armed a scheduled 503 for a controller that hangs (sched_hangup): cancel it, then leave.

@@ -3,13 +3,13 @@ import { isChannelUuid } from './safe-args.ts';
 
 /**
  * The channel variables fs-pickup keeps on a picker's channel between the dialplan's rounds (each round is a new
- * socket session, possibly with another controller): the calls tried so far, and the call handed to another node
- * in the round before, whose hand-off failed when the channel comes back. `bridge` is what the dialplan's
- * `bridge ${fs_pickup_bridge}` dials (freeswitch-conf/dialplan/default/00_fs_pickup.xml).
+ * socket session, possibly with another controller): the calls tried so far, and the call the round before went
+ * for — intercepted here or handed to another node —, which failed when the channel comes back. `bridge` is what the
+ * dialplan's `bridge ${fs_pickup_bridge}` dials (freeswitch-conf/dialplan/default/00_fs_pickup.xml).
  */
 export const PICKER_VARIABLES = Object.freeze({
   tried: 'fs_pickup_tried',
-  handedOff: 'fs_pickup_handoff',
+  previous: 'fs_pickup_previous',
   bridge: 'fs_pickup_bridge',
 });
 
@@ -25,8 +25,8 @@ export interface PickupRequest {
   readonly domainName: string | undefined;
   /** Calls tried by earlier rounds, oldest first. */
   readonly tried: readonly string[];
-  /** The call the previous round handed to another node (its hand-off failed, or the channel would not be back). */
-  readonly handedOff: string | undefined;
+  /** The call the previous round went for: its intercept or hand-off failed, or the channel would not be back. */
+  readonly previous: string | undefined;
 }
 
 /** Reads the connect reply of a picker's socket (capture 16a: the channel's headers and variables). */
@@ -40,6 +40,6 @@ export function pickupRequestOf(channel: Readonly<Record<string, string>>): Pick
     userName: nonEmpty(channel.variable_user_name),
     domainName: nonEmpty(channel.variable_domain_name),
     tried: (channel[`variable_${PICKER_VARIABLES.tried}`] ?? '').split(',').filter(isChannelUuid),
-    handedOff: [channel[`variable_${PICKER_VARIABLES.handedOff}`] ?? ''].find(isChannelUuid),
+    previous: [channel[`variable_${PICKER_VARIABLES.previous}`] ?? ''].find(isChannelUuid),
   };
 }

@@ -1,7 +1,6 @@
 import type { Socket } from 'node:net';
 import { type CommandHeaders, encodeCommand } from './command.ts';
-import { EslCommandError, EslProtocolError, EslUnavailableError } from './errors.ts';
-import { decodeEvent, type EslEvent, isEventFrame } from './event.ts';
+import { EslProtocolError, EslUnavailableError } from './errors.ts';
 import { type EslFrame, FrameParser, safeUrlDecode } from './frame-parser.ts';
 
 /** One command for a socket session: its line and headers. */
@@ -25,23 +24,19 @@ export function hangupCommand(cause: string): SocketCommand {
 /** Ends the session: FreeSWITCH answers `+OK bye`, closes, and the channel goes on with its dialplan. */
 export const EXIT_COMMAND: SocketCommand = Object.freeze({ line: 'exit' });
 
-type EventWaiter = (event: EslEvent) => void;
-
 /**
  * One channel's synchronous outbound socket (the dialplan's `socket host:port` without `async`): FreeSWITCH
  * connected to us from the channel's own thread and waits for our commands (captures 16a–16g).
- * - `open` writes `connect` and `myevents` in one write and resolves with the channel's data (the connect reply);
+ * - `open` writes `connect` and resolves with the channel's data (the connect reply). No `myevents`: what happens
+ *   to the channel shows on the node's event socket, and a session without events has nothing to flush;
  * - `send` writes several commands in ONE write and resolves each with its reply text, in order: a `sendmsg`
  *   without uuid runs its application at once and replies `+OK` when it returned;
- * - the channel's own events (myevents) reach `waitForEvent`;
  * - the session ends with `exit`, when the channel hangs up (FreeSWITCH sends a disconnect notice and closes),
  *   or with `close()`; every reply still awaited is then rejected.
  */
 export class SocketSession {
   private readonly parser = new FrameParser();
   private readonly replies: Array<{ resolve(text: string): void; reject(error: Error): void }> = [];
-  private readonly waiters = new Set<EventWaiter>();
-  private readonly closeListeners = new Set<() => void>();
   private channelData: Readonly<Record<string, string>> | undefined;
   private closedWith: Error | undefined;
   private readonly whenClosed: Promise<void>;
@@ -60,12 +55,11 @@ export class SocketSession {
    */
   static async open(socket: Socket, timeoutMs: number): Promise<SocketSession> {
     const session = new SocketSession(socket);
-    const [connected, subscribed] = session.send([{ line: 'connect' }, { line: 'myevents' }]) as [Promise<string>, Promise<string>];
+    const [connected] = session.send([{ line: 'connect' }]) as [Promise<string>];
     const timer = setTimeout(() => session.close(), timeoutMs);
     try {
       await connected;
-      const reply = await subscribed;
-      if (!reply.startsWith('+OK')) throw new EslCommandError('myevents', reply);
+      session.openedAt = performance.now();
       return session;
     } catch (error) {
       session.close();
@@ -74,6 +68,9 @@ export class SocketSession {
       clearTimeout(timer);
     }
   }
+
+  /** performance.now() when the channel's data and the subscription's reply had arrived (the request is in). */
+  openedAt = 0;
 
   /** The channel's data from the connect reply (header values decoded): its uuid, variables, dialled number… */
   get channel(): Readonly<Record<string, string>> {
@@ -110,30 +107,6 @@ export class SocketSession {
     return pending;
   }
 
-  /**
-   * Resolves with the first of the channel's events for which `decide` returns a value, or with undefined after
-   * `timeoutMs` or when the session ends. Register before sending what causes the event.
-   */
-  waitForEvent<T>(decide: (event: EslEvent) => T | undefined, timeoutMs: number): Promise<T | undefined> {
-    return new Promise((resolve) => {
-      const finish = (value: T | undefined): void => {
-        clearTimeout(timer);
-        this.waiters.delete(waiter);
-        this.closeListeners.delete(onClose);
-        resolve(value);
-      };
-      const waiter: EventWaiter = (event) => {
-        const value = decide(event);
-        if (value !== undefined) finish(value);
-      };
-      const onClose = (): void => finish(undefined);
-      const timer = setTimeout(onClose, timeoutMs);
-      if (this.closedWith) return onClose();
-      this.waiters.add(waiter);
-      this.closeListeners.add(onClose);
-    });
-  }
-
   /** Closes the connection: FreeSWITCH then goes on with the channel's dialplan (capture 16f3). */
   close(): void {
     this.socket.destroy();
@@ -157,14 +130,6 @@ export class SocketSession {
       // The connect reply carries the channel's data as URL-encoded headers (16a); other replies only Reply-Text.
       if (this.channelData === undefined) this.channelData = channelDataOf(frame);
       this.replies.shift()?.resolve(safeUrlDecode(frame.headers['Reply-Text'] ?? '').trim());
-    } else if (isEventFrame(frame)) {
-      let event: EslEvent;
-      try {
-        event = decodeEvent(frame);
-      } catch {
-        return; // one unusable event: the session goes on
-      }
-      for (const waiter of [...this.waiters]) waiter(event);
     }
     // text/disconnect-notice: FreeSWITCH closes right after; `close` settles what is pending.
   }
@@ -173,7 +138,6 @@ export class SocketSession {
     if (this.closedWith) return;
     this.closedWith = reason;
     for (const reply of this.replies.splice(0)) reply.reject(reason);
-    for (const listener of [...this.closeListeners]) listener();
   }
 }
 

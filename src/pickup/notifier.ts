@@ -38,6 +38,7 @@ export class PickupNotifier {
     private readonly preferences: PreferenceStore,
     private readonly groups: GroupSettingsStore,
     private readonly settings: { readonly prefix: string; readonly chatProfile: string },
+    private readonly noticesSent: { inc(count?: number): void },
     logger: Logger,
   ) {
     this.log = logger.child({ module: 'notifier' });
@@ -87,6 +88,7 @@ export class PickupNotifier {
       // The fifth field: text/plain (the chat API's default is text/html, which some phones do not show).
       if (await this.chat(`sip|${from}|${this.settings.chatProfile}/${extension}@${call.domain}|${text}|text/plain`)) sent++;
     }
+    if (sent > 0) this.noticesSent.inc(sent);
     this.log.info({ callUuid: call.callUuid, domain: call.domain, group, users: users.length, sent }, 'pickup notice sent');
   }
 

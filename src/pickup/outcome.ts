@@ -6,14 +6,14 @@ export type PickupFailure =
   | 'nothing-to-pick' // no pickable call is ringing (any more)
   | 'unavailable'; // Redis or the switch did not answer
 
-/** What happened to one pickup request. */
+/**
+ * How a pickup request's socket session ended: the picker sent on to a call — intercepted on its own node, or sent
+ * to the call's node, which intercepts it — or refused. Whether a call sent to was picked up shows later, on the
+ * node's event socket (the request's record says).
+ */
 export type PickupOutcome =
-  | { readonly result: 'picked'; readonly callUuid: string; readonly attempts: number }
-  /** The call rings on another node: the picker was sent there (that node intercepts it). */
-  | { readonly result: 'handed-off'; readonly callUuid: string; readonly attempts: number }
-  | { readonly result: 'failed'; readonly failure: PickupFailure; readonly attempts: number }
-  /** The picker hung up first: nothing more to do. */
-  | { readonly result: 'abandoned'; readonly why: 'picker-gone' };
+  | { readonly result: 'sent'; readonly to: 'intercept' | 'call-node'; readonly callUuid: string; readonly attempts: number }
+  | { readonly result: 'failed'; readonly failure: PickupFailure; readonly attempts: number };
 
 /** Hangup causes per failure, chosen for the SIP answer FreeSWITCH maps them to (captures README, runs 4–5). */
 export const DEFAULT_FAILURE_CAUSES: Readonly<Record<PickupFailure, string>> = Object.freeze({

@@ -213,6 +213,11 @@ export class CallStore {
     });
   }
 
+  /** How many calls a node is known to ring. */
+  async countOfNode(node: string): Promise<number> {
+    return this.redis.scard(this.keys.nodeCalls(node));
+  }
+
   /** Forgets a node-set entry whose call is already gone. */
   async forgetNodeCall(node: string, domain: string, callUuid: string): Promise<void> {
     await this.redis.srem(this.keys.nodeCalls(node), `${domain} ${callUuid}`);

@@ -66,6 +66,11 @@ export class Keys {
     return `${this.domainBase(domain)}blf:${group}`;
   }
 
+  /** stream of the domain's pickup records (capped; it expires after a month without a pickup) */
+  pickups(domain: string): string {
+    return `${this.domainBase(domain)}pickups`;
+  }
+
   /** sorted set of pickable call uuids ringing one extension */
   extensionIndex(domain: string, extension: string): string {
     return `${this.domainBase(domain)}ext:${extension}`;

@@ -88,7 +88,7 @@ export class RedisHealth {
 
   constructor(
     private readonly redis: RedisConnection,
-    private readonly address: string,
+    address: string,
     logger: Logger,
   ) {
     this.log = logger.child({ module: 'redis', redis: address });

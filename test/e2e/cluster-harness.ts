@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
-import { EMPTY_PREFERENCES, type UserPreferences } from '../../src/domain/preferences.ts';
 import { CallStore } from '../../src/store/call-store.ts';
 import { PreferenceStore } from '../../src/store/preference-store.ts';
 import { ControllerProcess } from '../helpers/controller-process.ts';

@@ -21,8 +21,8 @@ function nodes(): [NonNullable<ClusterBed['nodes'][0]>, NonNullable<ClusterBed['
 /** The token the picker's controller told the picker's node to dial (fs_pickup_bridge, set over its socket). */
 function tokenSentFor(pickerUuid: string): string {
   const [x] = nodes();
-  const set = x.sim.commands.find((c) => c.session === pickerUuid && (headerOf(c, 'execute-app-arg') ?? '').startsWith('fs_pickup_bridge='));
-  const token = /pickup-([0-9a-f]{32})@/.exec(headerOf(set ?? ({ headers: {} } as never), 'execute-app-arg') ?? '')?.[1];
+  const set = x.sim.commands.find((c) => c.session === pickerUuid && / fs_pickup_bridge=/.test(headerOf(c, 'execute-app-arg') ?? ''));
+  const token = /fs_pickup_bridge=\S*pickup-([0-9a-f]{32})@/.exec(headerOf(set ?? ({ headers: {} } as never), 'execute-app-arg') ?? '')?.[1];
   if (!token) throw new Error('no hand-off was set on the picker');
   return token;
 }

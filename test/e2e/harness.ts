@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
+import { MEDIA_SETTINGS } from '../../src/esl/early-media.ts';
 import { EMPTY_PREFERENCES, type UserPreferences } from '../../src/domain/preferences.ts';
 import { CallStore } from '../../src/store/call-store.ts';
 import { PreferenceStore } from '../../src/store/preference-store.ts';
@@ -109,6 +110,12 @@ export async function outcomeOf(bed: PickupBed, pickerUuid: string): Promise<{ m
   );
   return line as { msg: string; cause?: unknown; failure?: unknown; callUuid?: unknown };
 }
+
+/**
+ * The commands of a refused request's socket session, by app or command name: the session opened, the media
+ * settings read (whether the tone can play), the tone, the hangup cause, exit.
+ */
+export const REFUSED_SESSION: readonly string[] = ['connect', ...MEDIA_SETTINGS.map(() => 'getvar'), 'playback', 'hangup', 'exit'];
 
 /** A header of a command the simulator received. */
 export function headerOf(command: ReceivedCommand, name: string): string | undefined {

@@ -5,37 +5,25 @@
  * Redis round trip. No timing limit is asserted here (npm run bench measures); each of these properties is what
  * the speed rests on, and a change that breaks one fails.
  */
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisMonitor } from '../helpers/redis-monitor.ts';
 import { startRedisServer, type RedisServerHandle } from '../helpers/redis-server.ts';
 import { EslTestClient } from '../simulator/test-client.ts';
 import { dial, freshDomain, outcomeOf, type PickupBed, setUsers, startPickupBed, untilTracked } from './harness.ts';
 
-/** One line of MONITOR: when Redis ran it (epoch ms) and what. */
-interface Monitored {
-  readonly at: number;
-  readonly command: string;
-}
-
 let redisServer: RedisServerHandle;
 let bed: PickupBed;
-let monitor: Redis;
-const monitored: Monitored[] = [];
+let monitor: RedisMonitor;
 
 beforeAll(async () => {
   // A Redis of this file's own, so that MONITOR sees this controller only.
   redisServer = await startRedisServer();
   bed = await startPickupBed({ redisUrl: redisServer.url, simulator: { timing: 'real' } });
-  monitor = new Redis(redisServer.url);
-  const stream = await monitor.monitor();
-  // Commands a script runs show up too, from client "lua": they are part of their script's one round trip.
-  stream.on('monitor', (time: string, args: string[], source: string) => {
-    if (source !== 'lua') monitored.push({ at: Number(time) * 1000, command: args.join(' ') });
-  });
+  monitor = await RedisMonitor.start(redisServer.port);
 });
 
 afterAll(async () => {
-  monitor?.disconnect();
+  monitor?.close();
   await bed?.close();
   await redisServer?.stop();
 });
@@ -71,15 +59,21 @@ describe('the pickup path on a switch with real timing', () => {
         expect(pickerApps).not.toContain('park');
         expect(watcher.events.filter((e) => e.get('Unique-ID') === picker && e.get('Event-Name') === 'CHANNEL_PARK')).toEqual([]);
         expect(pickerApps).toContain('socket');
-        // Between the request (the controller's `myevents`, written with `connect`) and the intercept arriving at the
+        // Between the request (the controller's `connect`) and the intercept arriving at the
         // switch, Redis ran exactly one command of the picker's domain: the claim script.
-        const requested = session.find((c) => c.name === 'myevents');
+        const requested = session.find((c) => c.name === 'connect');
         const intercept = session.find((c) => c.headers['execute-app-name'] === 'intercept');
         expect(requested && intercept).toBeTruthy();
         await new Promise((resolve) => setTimeout(resolve, 50)); // MONITOR lines arrive on their own connection
-        const onPath = monitored.filter((m) => m.at >= epochOf(requested!.firstByteAt) && m.at <= epochOf(intercept!.firstByteAt) && m.command.includes(`{${domain}}`));
-        expect(onPath.map((m) => m.command.split(' ')[0]?.toLowerCase())).toEqual(['evalsha']);
-        expect(onPath[0]?.command).toContain(picker);
+        // Commands a script runs show up too, from "lua": they are part of their script's one round trip.
+        const onPath = monitor.commands.filter((m) => m.source !== 'lua' && m.at >= epochOf(requested!.firstByteAt) && m.at <= epochOf(intercept!.firstByteAt) && m.text.includes(`{${domain}}`));
+        expect(onPath.map((m) => m.name)).toEqual(['evalsha']);
+        expect(onPath[0]?.text).toContain(picker);
+        // The intercept and the channel's leave from the socket arrived together: the bridge waits for the exit
+        // (16b2), so no round trip may come between them.
+        const afterIntercept = session.slice(session.indexOf(intercept!));
+        expect(afterIntercept.map((c) => c.headers['execute-app-name'] ?? c.name)).toEqual(['intercept', 'multiset', 'sched_cancel', 'exit']);
+        for (const command of afterIntercept) expect(command.firstRead, command.line).toBe(intercept!.firstRead);
         await bed.sim.hangup(picker);
       }
     } finally {

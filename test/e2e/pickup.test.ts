@@ -35,7 +35,7 @@ describe('group pickup on one node, end to end (simulator + Redis + controller p
     expect(pickerChannel.answerState).toBe('answered');
     const ringingLeg = await bed.sim.waitForChannel(call.bLegs[0] as string, (c) => c.hangupCause !== undefined);
     expect(ringingLeg.hangupCause).toBe('PICKED_OFF');
-    await bed.controller.waitForLog((l) => l.pickerUuid === picker && l.msg === 'pickup bridged');
+    await bed.controller.waitForLog((l) => l.pickerUuid === picker && l.msg === 'call picked up');
     expect(await bed.calls.pickableInGroup(domain, 'sales')).toEqual([]);
     expect(await bed.calls.getCall(domain, call.aLeg)).toBeUndefined();
     await bed.sim.hangup(picker);

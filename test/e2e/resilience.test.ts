@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ReceivedCommand } from '../simulator/index.ts';
-import { dial, freshDomain, headerOf, outcomeOf, type PickupBed, setUsers, startPickupBed, untilTracked } from './harness.ts';
+import { dial, freshDomain, headerOf, outcomeOf, type PickupBed, REFUSED_SESSION, setUsers, startPickupBed, untilTracked } from './harness.ts';
 
 /**
  * A context of the test's own where anything dialled reaches the controller's socket, without the product
@@ -69,9 +69,11 @@ describe('pickup races and failures, end to end', () => {
     const raced = whenInterceptArrives((callUuid) => bed.sim.answer((callUuid === first.aLeg ? first : second).bLegs[0] as string));
     const picker = await dial(bed, domain, '100', '88sales');
     const [answered, other] = (await raced) === first.aLeg ? [first, second] : [second, first];
-    // The retry happens on the same socket: one session, two intercepts.
+    // The refused intercept's channel comes back in the dialplan's next round (a second socket session): two intercepts.
     expect(await outcomeOf(bed, picker)).toMatchObject({ msg: 'call picked up', callUuid: other.aLeg, attempts: 2 });
     expect(bed.sim.commands.filter((c) => c.session === picker && headerOf(c, 'execute-app-name') === 'intercept')).toHaveLength(2);
+    expect(bed.sim.commands.filter((c) => c.session === picker && c.name === 'connect')).toHaveLength(2);
+    expect(bed.controller.logs.some((l) => l.pickerUuid === picker && l.msg === 'intercept refused (the call was answered or gone meanwhile); trying the next call' && l.callUuid === answered.aLeg)).toBe(true);
     expect(bed.sim.channel(answered.bLegs[0] as string)?.hangupCause).toBeUndefined();
     await bed.sim.hangup(picker);
     await bed.sim.hangup(answered.aLeg);
@@ -106,9 +108,9 @@ describe('pickup races and failures, end to end', () => {
       const picker = bed.sim.sipCall({ fromUser: '100', fromHost: domain, destination: dialled, context: UNGUARDED, authenticatedDomain: domain });
       expect(await outcomeOf(bed, picker)).toMatchObject({ failure: 'invalid-dialled', cause: 'UNALLOCATED_NUMBER' });
     }
-    // Per request: connect and myevents, then the tone, the hangup and exit — nothing of what was dialled.
+    // Per request: connect, the media settings read, then the tone, the hangup and exit — nothing of what was dialled.
     const sent = bed.sim.commands.slice(before).filter((c) => c.session !== undefined);
-    expect(sent.map((c) => headerOf(c, 'execute-app-name') ?? headerOf(c, 'call-command') ?? c.name)).toEqual(hostile.flatMap(() => ['connect', 'myevents', 'playback', 'hangup', 'exit']));
+    expect(sent.map((c) => headerOf(c, 'execute-app-name') ?? headerOf(c, 'call-command') ?? c.name)).toEqual(hostile.flatMap(() => REFUSED_SESSION));
     for (const { raw } of sent) expect(raw).not.toMatch(/hupall|system|xxxxxxxx|%0a|sendmsg x/);
     // Still serving.
     const call = await bed.sim.placeCall({ domain, targets: ['200'] });

@@ -35,7 +35,8 @@ export class ControllerProcess {
   static async start(env: Record<string, string>, waitForMessage = 'resynced ringing calls with the switch'): Promise<ControllerProcess> {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: REPO,
-      env: { PATH: process.env.PATH ?? '', FSP_LOG_LEVEL: 'debug', ...env },
+      // A free port for the health and metrics endpoints: tests run side by side.
+      env: { PATH: process.env.PATH ?? '', FSP_LOG_LEVEL: 'debug', FSP_HTTP_LISTEN: '127.0.0.1:0', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const controller = new ControllerProcess(child);
@@ -68,6 +69,12 @@ export class ControllerProcess {
   async socketAddress(): Promise<string> {
     const line = await this.waitForLog((l) => l.msg === 'listening for FreeSWITCH pickup sockets');
     return `${String(line.host)}:${String(line.port)}`;
+  }
+
+  /** Base URL of the health and metrics endpoints (`http://host:port`). */
+  async httpUrl(): Promise<string> {
+    const line = await this.waitForLog((l) => l.msg === 'health and metrics endpoints listening');
+    return `http://${String(line.http)}`;
   }
 
   /** The log lines with this message. */

@@ -120,6 +120,22 @@ describe('EslClient against the FreeSWITCH simulator (real TCP)', () => {
     expect(await esl.api(`uuid_exists ${call.aLeg}`)).toBe('true');
   });
 
+  it('readyWithin: a client waiting out its back-off retries at once when something needs the switch', async () => {
+    const { sim, port } = await simulator();
+    const esl = await readyClient(port, { reconnectInitialDelayMs: 30_000, reconnectMaxDelayMs: 30_000 });
+    sim.setAcceptingConnections(false);
+    const disconnected = new Promise<string>((resolve) => esl.onDisconnected(resolve));
+    sim.dropConnections();
+    await disconnected;
+    expect(await esl.readyWithin(200)).toBe(false);
+    sim.setAcceptingConnections(true);
+    const startedAt = Date.now();
+    // The scheduled retry is 15-30 s away: only an immediate one makes it ready within a second.
+    expect(await esl.readyWithin(1_000)).toBe(true);
+    expect(Date.now() - startedAt).toBeLessThan(1_000);
+    expect(esl.isReady).toBe(true);
+  });
+
   it('survives a listener that throws and a % in a reply header', async () => {
     const { sim, port } = await simulator();
     const esl = client(port);

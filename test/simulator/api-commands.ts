@@ -62,6 +62,23 @@ const uuidSetvar: ApiHandler = ({ core }, argument) => {
   return '+OK\n';
 };
 
+/** uuid_setvar_multi <uuid> <var>=<value>;<var>=<value>…: split on ";" then at the first "="; an empty value unsets. */
+const uuidSetvarMulti: ApiHandler = ({ core }, argument) => {
+  const [uuid = '', ...rest] = argument.trim().split(' ');
+  const list = rest.join(' ');
+  if (!list) return '-USAGE: <uuid> <var>=<value>;<var>=<value>...\n';
+  const channel = core.find(uuid);
+  if (!channel) return NO_SUCH_CHANNEL;
+  for (const assignment of list.split(';')) {
+    const equals = assignment.indexOf('=');
+    if (equals <= 0) continue;
+    const value = assignment.slice(equals + 1);
+    if (value === '') channel.variables.delete(assignment.slice(0, equals));
+    else channel.variables.set(assignment.slice(0, equals), value);
+  }
+  return '+OK\n';
+};
+
 /** uuid_kill acts at once, from outside the channel's thread (no park tick). */
 const uuidKill: ApiHandler = ({ core }, argument) => {
   const [uuid = '', cause = 'NORMAL_CLEARING'] = words(argument);
@@ -178,6 +195,7 @@ const COMMANDS: Readonly<Record<string, ApiHandler>> = {
   uuid_exists: uuidExists,
   uuid_getvar: uuidGetvar,
   uuid_setvar: uuidSetvar,
+  uuid_setvar_multi: uuidSetvarMulti,
   uuid_kill: uuidKill,
   uuid_transfer: uuidTransfer,
   hupall,

@@ -1,6 +1,6 @@
 /**
  * Dialplan applications the simulator runs (mod_dptools subset): set, export, unset, log, hash,
- * answer, hangup, respond, park, playback, sleep, intercept, bridge, sched_hangup, sched_cancel;
+ * answer, pre_answer, ring_ready, hangup, respond, park, playback, sleep, intercept, bridge, sched_hangup, sched_cancel;
  * mod_event_socket's socket and mod_callcenter's callcenter. Add new ones to the table at the bottom.
  */
 import { runHash } from './api-commands.ts';
@@ -27,14 +27,29 @@ export interface Application {
   run(context: AppContext): void | Promise<void>;
 }
 
+/** `name=value` as mod_dptools' base_set takes it: the first "=" splits; an empty value unsets. */
+function assign(variables: Map<string, string>, assignment: string): void {
+  const equals = assignment.indexOf('=');
+  const name = equals < 0 ? assignment : assignment.slice(0, equals);
+  const value = equals < 0 ? '' : assignment.slice(equals + 1);
+  if (value === '') variables.delete(name);
+  else variables.set(name, value);
+}
+
 const setVariable: Application = {
   needsMedia: false,
   run({ channel, running }) {
-    const equals = running.arg.indexOf('=');
-    const name = equals < 0 ? running.arg : running.arg.slice(0, equals);
-    const value = equals < 0 ? '' : running.arg.slice(equals + 1);
-    if (value === '') channel.variables.delete(name);
-    else channel.variables.set(name, value);
+    assign(channel.variables, running.arg);
+  },
+};
+
+/** multiset: assignments split on spaces, or on the character after a leading `^^` (mod_dptools multiset_function). */
+const multiset: Application = {
+  needsMedia: false,
+  run({ channel, running }) {
+    const custom = running.arg.startsWith('^^') ? running.arg[2] : undefined;
+    const list = custom === undefined ? running.arg : running.arg.slice(3);
+    for (const assignment of list.split(custom ?? ' ')) if (assignment !== '') assign(channel.variables, assignment);
   },
 };
 
@@ -58,6 +73,22 @@ const answer: Application = {
   needsMedia: false,
   run({ core, channel }) {
     core.answer(channel);
+  },
+};
+
+/** pre_answer: early media (183), which negotiates a phone's offer first. */
+const preAnswer: Application = {
+  needsMedia: false,
+  run({ core, channel }) {
+    core.preAnswer(channel);
+  },
+};
+
+/** ring_ready: 180 without SDP, so no media negotiation. */
+const ringReady: Application = {
+  needsMedia: false,
+  run({ core, channel }) {
+    core.markRinging(channel);
   },
 };
 
@@ -200,11 +231,14 @@ const intercept: Application = {
 
 const TABLE: Readonly<Record<string, Application>> = {
   set: setVariable,
+  multiset,
   export: setVariable,
   unset,
   log: noOperation,
   hash,
   answer,
+  pre_answer: preAnswer,
+  ring_ready: ringReady,
   hangup,
   respond,
   sched_hangup: schedHangup,

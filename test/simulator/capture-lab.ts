@@ -261,6 +261,15 @@ export const RUN5_DIALPLAN: Dialplan = [
   ...parseDialplanXml(RUN5_CLUSTER_XML),
 ];
 
+/**
+ * Run 5's measure of FreeSWITCH's own pickup (71 ms, INVITE → the A leg's CHANNEL_BRIDGE): the caller's
+ * dialplan files its leg in the hash before ringing 200, the picker dials 89<ext> and intercepts it.
+ */
+export const RUN5_NATIVE_PICKUP_DIALPLAN: Dialplan = [
+  { name: '200', expression: /^200$/, actions: [['hash', 'insert/pbx.test-last_dial/200/${uuid}'], ['set', 'hangup_after_bridge=true'], ['bridge', 'user/200@pbx.test']] },
+  { name: 'uuid-pickup', expression: /^89(\d+)$/, actions: [['set', 'intercept_unanswered_only=true'], ['intercept', '${hash(select/pbx.test-last_dial/$1)}']] },
+];
+
 /** Run 5's phones: sipp UASs on 127.0.0.1 (200 and 201 ring forever, 205 answers when the test says so). */
 export const RUN5_DIRECTORY: readonly DirectoryUser[] = [
   { user: '200', domain: 'pbx.test', dialString: 'sofia/internal/sip:200@127.0.0.1:9070' },

@@ -22,6 +22,8 @@ export interface ReceivedCommand {
   readonly chunks: number;
   /** performance.now() when its first byte arrived. */
   readonly firstByteAt: number;
+  /** Ordinal of the TCP read (on this connection) that carried the command's first byte: commands written together share it. */
+  readonly firstRead: number;
   /** The controlled channel's uuid on an outbound (`socket` application) session; absent on inbound connections. */
   readonly session?: string;
 }
@@ -34,6 +36,8 @@ export class CommandReader {
   // Reads that carried bytes of the command now being assembled, and when its first byte came.
   private partialChunks = 0;
   private partialSince = 0;
+  private partialRead = 0;
+  private reads = 0;
 
   constructor(
     private readonly connectionId: number,
@@ -48,7 +52,11 @@ export class CommandReader {
   /** Appends received bytes (one TCP read) and returns every complete command. */
   push(chunk: Buffer): ReceivedCommand[] {
     this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
-    if (this.partialChunks++ === 0) this.partialSince = performance.now();
+    this.reads++;
+    if (this.partialChunks++ === 0) {
+      this.partialSince = performance.now();
+      this.partialRead = this.reads;
+    }
     const commands: ReceivedCommand[] = [];
     for (;;) {
       // Stray newlines between commands are ignored, as read_packet skips empty lines.
@@ -83,12 +91,14 @@ export class CommandReader {
         ...(length ? { body: this.pending.toString('utf8', bodyStart, bodyEnd) } : {}),
         chunks: this.partialChunks,
         firstByteAt: this.partialSince,
+        firstRead: this.partialRead,
         ...(this.session === undefined ? {} : { session: this.session }),
       });
       this.pending = this.pending.subarray(bodyEnd);
       // What is left came with this read.
       this.partialChunks = 1;
       this.partialSince = performance.now();
+      this.partialRead = this.reads;
     }
   }
 }

@@ -5,7 +5,7 @@
 
 const Q850: Readonly<Record<string, number>> = {
   UNALLOCATED_NUMBER: 1, NO_ROUTE_DESTINATION: 3, NORMAL_CLEARING: 16, USER_BUSY: 17, NO_USER_RESPONSE: 18,
-  NO_ANSWER: 19, CALL_REJECTED: 21, DESTINATION_OUT_OF_ORDER: 27, NORMAL_TEMPORARY_FAILURE: 41, OUTGOING_CALL_BARRED: 52, ORIGINATOR_CANCEL: 487, SYSTEM_SHUTDOWN: 501, LOSE_RACE: 502,
+  NO_ANSWER: 19, CALL_REJECTED: 21, DESTINATION_OUT_OF_ORDER: 27, NORMAL_TEMPORARY_FAILURE: 41, OUTGOING_CALL_BARRED: 52, INCOMPATIBLE_DESTINATION: 88, ORIGINATOR_CANCEL: 487, SYSTEM_SHUTDOWN: 501, LOSE_RACE: 502,
   MANAGER_REQUEST: 503, PICKED_OFF: 605,
 };
 
@@ -18,11 +18,12 @@ export function q850Of(cause: string): number {
 const SIP_STATUS: Readonly<Record<string, number>> = {
   UNALLOCATED_NUMBER: 404, NO_ROUTE_DESTINATION: 404, USER_BUSY: 486, NO_USER_RESPONSE: 408, CALL_REJECTED: 603,
   DESTINATION_OUT_OF_ORDER: 502, NORMAL_TEMPORARY_FAILURE: 503, ORIGINATOR_CANCEL: 487, OUTGOING_CALL_BARRED: 403,
+  INCOMPATIBLE_DESTINATION: 488,
 };
 
 const SIP_PHRASE: Readonly<Record<number, string>> = {
   403: 'Forbidden', 404: 'Not Found', 408: 'Request Timeout', 480: 'Temporarily Unavailable', 486: 'Busy Here',
-  487: 'Request Terminated', 502: 'Bad Gateway', 503: 'Service Unavailable', 603: 'Decline',
+  487: 'Request Terminated', 488: 'Not Acceptable Here', 502: 'Bad Gateway', 503: 'Service Unavailable', 603: 'Decline',
 };
 
 /** The SIP status a refused INVITE is answered with for a hangup cause (14c: NORMAL_CLEARING → 480). */

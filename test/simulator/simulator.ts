@@ -105,6 +105,10 @@ export interface DialPickupOptions {
   dialled: string;
   /** Default true: the phone answered the digest challenge (sip_authorized, user_name, domain_name). */
   authenticated?: boolean;
+  /** The INVITE's SDP (`switch_r_sdp`); default: plain RTP/AVP offering PCMU. */
+  sdpOffer?: string;
+  /** More channel variables, e.g. the directory user's `rtp_secure_media`. */
+  variables?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -371,6 +375,7 @@ export class FreeSwitchSimulator {
       callerIdNumber: options.extension,
       destination: options.dialled,
       ...(authenticated ? { authenticated: { user: options.extension, domain: options.domain } } : {}),
+      variables: { ...options.variables, ...(options.sdpOffer === undefined ? {} : { switch_r_sdp: options.sdpOffer }) },
     });
     picker.times.inviteSent = inviteSent;
     if (this.timing.routingMs > 0) await sleep(this.timing.routingMs);

@@ -25,6 +25,7 @@ import { routeCall, type Dialplan } from './dialplan.ts';
 import type { Directory } from './directory.ts';
 import { expandText } from './expansion.ts';
 import { q850Of } from './hangup-causes.ts';
+import { offerNegotiates } from './media-negotiation.ts';
 import { Scheduler } from './scheduler.ts';
 import type { SipMessaging } from './sip-messaging.ts';
 import { nowMicros, type CallingSite, type EventStamper, type SimEvent } from './sim-event.ts';
@@ -244,9 +245,17 @@ export class SwitchCore {
     if (channel.callState === 'DOWN') this.setCallState(channel, 'RINGING');
   }
 
-  /** Early media (183): CHANNEL_PROGRESS_MEDIA, call state EARLY. */
+  /**
+   * Early media (183): CHANNEL_PROGRESS_MEDIA, call state EARLY. A phone's call negotiates its offer first (late
+   * negotiation): when that fails the channel is hung up INCOMPATIBLE_DESTINATION instead (media-negotiation.ts).
+   */
   preAnswer(channel: Channel): void {
     if (!channel.alive || channel.answerState !== 'ringing') return;
+    if (channel.endpoint === 'sofia' && channel.direction === 'inbound' && !offerNegotiates(channel.variables)) {
+      channel.variables.set('endpoint_disposition', 'CODEC NEGOTIATION ERROR');
+      this.hangup(channel, 'INCOMPATIBLE_DESTINATION');
+      return;
+    }
     this.mirrorToLoopbackCaller(channel, (partner) => this.preAnswer(partner));
     channel.answerState = 'early';
     channel.times.progressMedia = nowMicros();
@@ -260,6 +269,7 @@ export class SwitchCore {
   answer(channel: Channel): void {
     if (!channel.alive || channel.answered) return;
     if (channel.endpoint === 'sofia' && channel.direction === 'inbound') this.preAnswer(channel);
+    if (!channel.alive) return;
     this.mirrorToLoopbackCaller(channel, (partner) => this.answer(partner));
     channel.answerState = 'answered';
     channel.times.answered = nowMicros();
@@ -388,6 +398,8 @@ export class SwitchCore {
       if (setupMs > 0) await sleep(setupMs);
       if (!channel.alive) return;
       this.preAnswer(channel);
+      // A failed pre-answer ends the channel before the application starts: no EXECUTE.
+      if (!channel.alive) return;
     }
     const running: RunningApp = { app: call.app, arg, uuid: call.uuid ?? randomUUID(), response: '_none_', completed: false };
     channel.appStack.push(running);

@@ -9,8 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RUN5_DIRECTORY, RUN5_NODES } from './capture-lab.ts';
-import type { Dialplan } from './dialplan.ts';
+import { RUN5_DIRECTORY, RUN5_NATIVE_PICKUP_DIALPLAN, RUN5_NODES } from './capture-lab.ts';
 import { FreeSwitchSimulator, type SimulatorOptions } from './simulator.ts';
 import { SipNetwork } from './sip-network.ts';
 import { StandInController } from './stand-in-controller.ts';
@@ -64,15 +63,9 @@ function execute(app: string, arg: string): string {
   return `sendmsg\ncall-command: execute\nexecute-app-name: ${app}\nexecute-app-arg: ${arg}\nEvent-UUID: ${randomUUID()}\n\n`;
 }
 
-// FreeSWITCH's own pickup, as measured in the lab: the caller's dialplan files its leg in the hash, the picker's intercepts it.
-const NATIVE_DIALPLAN: Dialplan = [
-  { name: '200', expression: /^200$/, actions: [['hash', 'insert/pbx.test-last_dial/200/${uuid}'], ['set', 'hangup_after_bridge=true'], ['bridge', 'user/200@pbx.test']] },
-  { name: 'uuid-pickup', expression: /^89(\d+)$/, actions: [['set', 'intercept_unanswered_only=true'], ['intercept', '${hash(select/pbx.test-last_dial/$1)}']] },
-];
-
 describe('timing real: the picker\'s INVITE → CHANNEL_BRIDGE of the caller\'s A leg', () => {
   it('FreeSWITCH\'s own dialplan intercept: about 71 ms', async () => {
-    const { sim } = await realNode({ dialplan: NATIVE_DIALPLAN, directory: RUN5_DIRECTORY });
+    const { sim } = await realNode({ dialplan: RUN5_NATIVE_PICKUP_DIALPLAN, directory: RUN5_DIRECTORY });
     const samples: number[] = [];
     for (let run = 0; run < RUNS; run++) {
       const aLeg = await ringingCall(sim);

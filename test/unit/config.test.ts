@@ -20,6 +20,14 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
+  it('listens for health and metrics on 127.0.0.1:9464 unless told otherwise or "off", and drains 10 s on SIGTERM', () => {
+    expect(loadConfig({}).http).toEqual({ host: '127.0.0.1', port: 9464 });
+    expect(loadConfig({}).drainTimeoutMs).toBe(10_000);
+    expect(loadConfig({ FSP_HTTP_LISTEN: '[::]:9100' }).http).toEqual({ host: '::', port: 9100 });
+    expect(loadConfig({ FSP_HTTP_LISTEN: 'off' }).http).toBeUndefined();
+    expect(loadConfig({ FSP_DRAIN_TIMEOUT_MS: '0' }).drainTimeoutMs).toBe(0);
+  });
+
   it('reads several nodes from FSP_NODES, with the shared password as default', () => {
     const config = loadConfig({
       FSP_ESL_PASSWORD: 'secret',
@@ -75,6 +83,10 @@ describe('loadConfig', () => {
     [{ FSP_REDIS_SENTINELS: 's1:99999' }, 'FSP_REDIS_SENTINELS="s1:99999": "s1:99999" is not host:port (port 1-65535)'],
     [{ FSP_REDIS_SENTINELS: 's1:26379', FSP_REDIS_SENTINEL_NAME: 'my master' }, 'FSP_REDIS_SENTINEL_NAME="my master": must be the master name (1-64 of [A-Za-z0-9._-])'],
     [{ FSP_SOCKET_LISTEN: '8084' }, 'FSP_SOCKET_LISTEN="8084": must be host:port, e.g. 0.0.0.0:8084'],
+    [{ FSP_HTTP_LISTEN: 'on' }, 'FSP_HTTP_LISTEN="on": must be host:port, e.g. 127.0.0.1:9464, or "off"'],
+    [{ FSP_HTTP_LISTEN: '127.0.0.1:70000' }, 'FSP_HTTP_LISTEN="127.0.0.1:70000": must be host:port, e.g. 127.0.0.1:9464, or "off"'],
+    [{ FSP_DRAIN_TIMEOUT_MS: '10s' }, 'FSP_DRAIN_TIMEOUT_MS="10s": must be milliseconds, 0 to 600000'],
+    [{ FSP_DRAIN_TIMEOUT_MS: '600001' }, 'FSP_DRAIN_TIMEOUT_MS="600001": must be milliseconds, 0 to 600000'],
     [{ FSP_SOCKET_ALLOW: '10.0.0.5, pbx-host' }, 'FSP_SOCKET_ALLOW="10.0.0.5, pbx-host": "pbx-host" is not an IP address'],
     [{ FSP_CLUSTER_SIP_PROFILE: 'clu ster' }, 'FSP_CLUSTER_SIP_PROFILE="clu ster": must be a SIP profile name (1-64 of [A-Za-z0-9._-])'],
     [{ FSP_CHAT_PROFILE: '' }, 'FSP_CHAT_PROFILE="": must be a SIP profile name (1-64 of [A-Za-z0-9._-])'],

@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
+import { CONFIG_DEFAULTS } from '../../src/config/config.ts';
 import { parse as parseYaml } from 'yaml';
 
 const repoDir = fileURLToPath(new URL('../../', import.meta.url));
@@ -12,7 +13,7 @@ const startScript = 'freeswitch-conf/docker/start-node.sh';
 /** The controller's configuration variables that the compose file may set (the contract with src/config). */
 const CONTROLLER_VARIABLES = [
   'FSP_REDIS_URL', 'FSP_ESL_HOST', 'FSP_ESL_PORT', 'FSP_ESL_PASSWORD', 'FSP_NODE_NAME', 'FSP_NODE_SIP_ADDRESS',
-  'FSP_PEERS', 'FSP_SOCKET_LISTEN', 'FSP_CLUSTER_SIP_PROFILE', 'FSP_PICKUP_PREFIX', 'FSP_CLAIM_STRATEGY', 'FSP_LOG_LEVEL',
+  'FSP_PEERS', 'FSP_SOCKET_LISTEN', 'FSP_HTTP_LISTEN', 'FSP_CLUSTER_SIP_PROFILE', 'FSP_PICKUP_PREFIX', 'FSP_CLAIM_STRATEGY', 'FSP_LOG_LEVEL',
 ];
 
 interface Service {
@@ -26,6 +27,7 @@ interface Service {
   entrypoint?: string[];
   depends_on?: string[] | Record<string, unknown>;
   healthcheck?: { test?: string[] };
+  stop_grace_period?: string;
 }
 
 interface Compose {
@@ -258,6 +260,14 @@ describe('docker-compose.yml: controllers', () => {
       const dependsOn = service(name).depends_on ?? [];
       expect(Array.isArray(dependsOn) ? dependsOn : Object.keys(dependsOn)).toEqual(expect.arrayContaining([nodeOf(name), 'redis']));
     }
+  });
+
+  it.each(controllerNames)('%s is healthy while ready (GET /readyz on its health listener) and is given time to drain on stop', (name) => {
+    const of = service(name);
+    const port = (environment(of).get('FSP_HTTP_LISTEN') ?? '').split(':')[1];
+    expect(environment(of).get('FSP_HTTP_LISTEN')).toMatch(/^0\.0\.0\.0:\d+$/);
+    expect(of.healthcheck?.test?.join(' ')).toContain(`http://127.0.0.1:${port}/readyz`);
+    expect(Number(/^(\d+)s$/.exec(of.stop_grace_period ?? '')?.[1])).toBeGreaterThanOrEqual(Number(CONFIG_DEFAULTS.FSP_DRAIN_TIMEOUT_MS) / 1000 + 5);
   });
 
   it.each(controllerNames)("%s reaches its node's event socket with the configured port and password, through the ESL ACL", (name) => {

@@ -24,7 +24,7 @@ describe('pickupRequestOf (the connect reply of a picker’s socket)', () => {
       userName: '100',
       domainName: 'pbx.test',
       tried: [],
-      handedOff: undefined,
+      previous: undefined,
     });
   });
 
@@ -32,10 +32,10 @@ describe('pickupRequestOf (the connect reply of a picker’s socket)', () => {
     const request = pickupRequestOf({
       ...capturedChannel(),
       variable_fs_pickup_tried: 'a1b2c3d4-0000-4000-8000-000000000001,not a uuid,,a1b2c3d4-0000-4000-8000-000000000002',
-      variable_fs_pickup_handoff: 'a1b2c3d4-0000-4000-8000-000000000002',
+      variable_fs_pickup_previous: 'a1b2c3d4-0000-4000-8000-000000000002',
     });
     expect(request?.tried).toEqual(['a1b2c3d4-0000-4000-8000-000000000001', 'a1b2c3d4-0000-4000-8000-000000000002']);
-    expect(request?.handedOff).toBe('a1b2c3d4-0000-4000-8000-000000000002');
+    expect(request?.previous).toBe('a1b2c3d4-0000-4000-8000-000000000002');
   });
 
   it('leaves out an unauthenticated caller’s identity and refuses a channel without a usable uuid', () => {
@@ -48,8 +48,8 @@ describe('pickupRequestOf (the connect reply of a picker’s socket)', () => {
   it('never lets a hostile variable through as a call uuid (any text)', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (text) => {
-        const request = pickupRequestOf({ ...capturedChannel(), variable_fs_pickup_tried: text, variable_fs_pickup_handoff: text });
-        for (const uuid of [...request!.tried, request!.handedOff ?? 'a']) expect(uuid).toMatch(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/);
+        const request = pickupRequestOf({ ...capturedChannel(), variable_fs_pickup_tried: text, variable_fs_pickup_previous: text });
+        for (const uuid of [...request!.tried, request!.previous ?? 'a']) expect(uuid).toMatch(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/);
       }),
     );
   });

@@ -1,0 +1,40 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { Logger } from 'pino';
+import type { HttpListenConfig } from '../config/config.ts';
+import { healthRoutes, type StatusSource } from './health-routes.ts';
+import { metricsRoute, type MetricsSource } from './metrics-route.ts';
+
+/** What the HTTP listener serves from. */
+export interface HttpSources {
+  readonly status: StatusSource;
+  readonly metrics: MetricsSource;
+}
+
+/** A bound HTTP listener. */
+export interface RunningHttpServer {
+  readonly address: { readonly host: string; readonly port: number };
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the controller's HTTP application: health (`/healthz`, `/readyz`) and Prometheus metrics (`/metrics`).
+ * Requests are not logged one by one (a scrape every few seconds would drown the call lines); errors are.
+ */
+export function buildHttpApp(sources: HttpSources, logger: Logger): FastifyInstance {
+  const app = Fastify({ loggerInstance: logger.child({ module: 'http' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 64 * 1024 });
+  app.register(healthRoutes, { status: sources.status });
+  app.register(metricsRoute, { metrics: sources.metrics });
+  return app;
+}
+
+/** Starts the HTTP listener; rejects when the address cannot be bound (in use, not local). */
+export async function startHttpServer(listen: HttpListenConfig, sources: HttpSources, logger: Logger): Promise<RunningHttpServer> {
+  const app = buildHttpApp(sources, logger);
+  await app.listen({ host: listen.host, port: listen.port });
+  const bound = app.server.address();
+  const port = typeof bound === 'object' && bound ? bound.port : listen.port;
+  return {
+    address: { host: listen.host, port },
+    close: () => app.close(),
+  };
+}
