@@ -18,7 +18,7 @@ import { measureIngest } from './ingest.ts';
 import { ms, type Spread } from './stats.ts';
 
 const size = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
-const dialRuns = size('BENCH_RUNS', 30);
+const dialRuns = size('BENCH_RUNS', 60);
 const ringing = size('BENCH_RINGING', 10_000);
 const ringingLarge = size('BENCH_RINGING_LARGE', 100_000);
 const pickups = size('BENCH_PICKUPS', 1_000);
