@@ -7,6 +7,8 @@ import { NodeSwitches } from './cluster/node-switches.ts';
 import type { ControllerConfig } from './config/config.ts';
 import { OutboundServer } from './esl/outbound-server.ts';
 import { PickerChannel } from './esl/picker-channel.ts';
+import type { AdminContext } from './http/admin-context.ts';
+import { ApiToken } from './http/api-token.ts';
 import type { ControllerStatus } from './http/health-routes.ts';
 import { type RunningHttpServer, startHttpServer } from './http/server.ts';
 import { reasonOf } from './logger.ts';
@@ -71,7 +73,9 @@ export async function startController(config: ControllerConfig, logger: Logger):
   const nodes: NodeRuntime[] = config.nodes.map((node) => new NodeRuntime(node, { calls, registry, health }, metrics, logger));
   const switches = new NodeSwitches(new Map(nodes.map((node) => [node.name, node.esl])), config.peers, logger);
   const handoff = new Handoff(switches, registry, new HandoffTokenStore(redis, keys), { ...DEFAULT_HANDOFF_SETTINGS, sipProfile: config.clusterSipProfile }, logger);
-  const reporter = new PickupReporter(metrics, new PickupRecordStore(redis, keys), switches, logger);
+  const records = new PickupRecordStore(redis, keys);
+  const groupSettings = new GroupSettingsStore(redis, keys);
+  const reporter = new PickupReporter(metrics, records, switches, logger);
   const pickups = new PickupService(
     { calls, preferences, registry },
     handoff,
@@ -96,7 +100,7 @@ export async function startController(config: ControllerConfig, logger: Logger):
     nodes.map((node) => node.esl),
     calls,
     preferenceStore,
-    new GroupSettingsStore(redis, keys),
+    groupSettings,
     { prefix: config.pickupPrefix, chatProfile: config.chatProfile },
     metrics.noticesSent,
     logger,
@@ -136,14 +140,27 @@ export async function startController(config: ControllerConfig, logger: Logger):
   const socketAddress = await server.listen();
   let http: RunningHttpServer | undefined;
   try {
-    http = config.http && (await startHttpServer(config.http, { status, metrics: metrics.registry }, logger));
+    const admin: AdminContext = {
+      token: config.apiToken === undefined ? undefined : new ApiToken(config.apiToken),
+      redis,
+      keys,
+      calls,
+      preferences: preferenceStore,
+      groupSettings,
+      registry,
+      records,
+      feed,
+      pickupPrefix: config.pickupPrefix,
+      logger,
+    };
+    http = config.http && (await startHttpServer(config.http, { status, metrics: metrics.registry, admin }, logger));
   } catch (error) {
     await server.stopAccepting();
     health.stop();
     redis.disconnect();
     throw error;
   }
-  if (http) logger.info({ http: `${http.address.host}:${http.address.port}` }, 'health and metrics endpoints listening');
+  if (http) logger.info({ http: `${http.address.host}:${http.address.port}`, adminApi: config.apiToken ? 'on' : 'off (no FSP_API_TOKEN)' }, 'health and metrics endpoints listening');
   announceReady();
   feed.start();
   registry.start();

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { parseClaimStrategy, type ClaimStrategy } from '../domain/candidates.ts';
@@ -53,6 +54,8 @@ export interface ControllerConfig {
   readonly peers: readonly PeerNodeConfig[];
   readonly socket: SocketListenConfig;
   readonly http: HttpListenConfig | undefined;
+  /** The bearer token of the admin API and the board; undefined: neither is served (FSP_API_TOKEN / _FILE unset). */
+  readonly apiToken: string | undefined;
   /** On SIGTERM, how long pickups in flight may take to finish before their sockets are closed. */
   readonly drainTimeoutMs: number;
   /** The SIP profile used to reach other nodes (`sofia/<profile>/…`). */
@@ -94,6 +97,8 @@ export const CONFIG_DEFAULTS = Object.freeze({
   FSP_SOCKET_LISTEN: '127.0.0.1:8084',
   FSP_SOCKET_ALLOW: '',
   FSP_HTTP_LISTEN: '127.0.0.1:9464',
+  FSP_API_TOKEN: '',
+  FSP_API_TOKEN_FILE: '',
   FSP_DRAIN_TIMEOUT_MS: '10000',
   FSP_CLUSTER_SIP_PROFILE: 'cluster',
   FSP_CHAT_PROFILE: 'internal',
@@ -145,6 +150,7 @@ export function loadConfig(env: Env = process.env): ControllerConfig {
   }
   const socket = readSocketListen(get, problems);
   const http = readHttpListen(get, problems);
+  const apiToken = readApiToken(get, problems);
   const drainTimeoutMs = Number(get('FSP_DRAIN_TIMEOUT_MS'));
   if (!/^\d{1,7}$/.test(get('FSP_DRAIN_TIMEOUT_MS')) || drainTimeoutMs > 600_000) {
     problems.push(invalid(setting('FSP_DRAIN_TIMEOUT_MS', get('FSP_DRAIN_TIMEOUT_MS')), 'must be milliseconds, 0 to 600000'));
@@ -168,6 +174,7 @@ export function loadConfig(env: Env = process.env): ControllerConfig {
     peers: Object.freeze(peers),
     socket,
     http,
+    apiToken,
     drainTimeoutMs,
     clusterSipProfile,
     chatProfile,
@@ -325,6 +332,37 @@ function readSocketListen(get: Reader, problems: string[]): SocketListenConfig {
     if (!isIP(address)) problems.push(invalid(setting('FSP_SOCKET_ALLOW', get('FSP_SOCKET_ALLOW')), `${quote(address)} is not an IP address`));
   }
   return Object.freeze({ host: (match?.[1] ?? '127.0.0.1').replace(/^\[|\]$/g, ''), port: Number(match?.[2] ?? 8084), allow: Object.freeze(allow) });
+}
+
+/** Shortest API token accepted: a guessable token would open the users' settings to anyone who can connect. */
+const MIN_TOKEN_LENGTH = 16;
+
+/** FSP_API_TOKEN, or the first line of the file FSP_API_TOKEN_FILE names (a secret kept out of the environment). */
+function readApiToken(get: Reader, problems: string[]): string | undefined {
+  const inline = get('FSP_API_TOKEN');
+  const file = get('FSP_API_TOKEN_FILE');
+  if (inline !== '' && file !== '') {
+    problems.push('FSP_API_TOKEN and FSP_API_TOKEN_FILE are both set: set one of them');
+    return undefined;
+  }
+  let token = inline;
+  let origin = setting('FSP_API_TOKEN', inline);
+  if (file !== '') {
+    try {
+      token = (readFileSync(file, 'utf8').split('\n')[0] ?? '').replace(/\r$/, '');
+    } catch (error) {
+      problems.push(invalid(setting('FSP_API_TOKEN_FILE', file), `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`));
+      return undefined;
+    }
+    origin = { name: `the first line of FSP_API_TOKEN_FILE (${quote(file)})`, value: token };
+  }
+  if (token === '' && file === '') return undefined;
+  if (token.length < MIN_TOKEN_LENGTH || !/^[\x21-\x7e]+$/.test(token)) {
+    const state = token === '' ? 'is empty' : 'is not accepted (value not shown)';
+    problems.push(`${origin.name} ${state}: an API token must be ${MIN_TOKEN_LENGTH} or more printable ASCII characters without spaces, e.g. from \`openssl rand -hex 32\``);
+    return undefined;
+  }
+  return token;
 }
 
 /** FSP_HTTP_LISTEN: host:port of the health and metrics endpoints, or "off". */

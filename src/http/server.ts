@@ -1,6 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { HttpListenConfig } from '../config/config.ts';
+import type { AdminContext } from './admin-context.ts';
 import { healthRoutes, type StatusSource } from './health-routes.ts';
 import { metricsRoute, type MetricsSource } from './metrics-route.ts';
 
@@ -8,6 +9,8 @@ import { metricsRoute, type MetricsSource } from './metrics-route.ts';
 export interface HttpSources {
   readonly status: StatusSource;
   readonly metrics: MetricsSource;
+  /** The admin API (/api/v1) and the board (/board): every route needs the token. */
+  readonly admin: AdminContext;
 }
 
 /** A bound HTTP listener. */

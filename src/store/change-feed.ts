@@ -10,7 +10,7 @@ type Handler = (message: string) => unknown;
  * `onSubscribed` listeners run after every (re)subscription, the first included, to catch up from the stored state.
  */
 export class ChangeFeed {
-  private readonly handlers = new Map<string, Handler>();
+  private readonly handlers = new Map<string, Handler[]>();
   private readonly subscribedListeners: Array<() => unknown> = [];
   private subscriber: RedisConnection | undefined;
   private subscribed = false;
@@ -23,9 +23,15 @@ export class ChangeFeed {
     this.log = logger.child({ module: 'feed' });
   }
 
-  /** Routes the messages of `channel` to `handler` (one handler per channel; set before start()). */
+  /** Routes the messages of `channel` to `handler` too; a channel first named after start() is subscribed at once. */
   on(channel: string, handler: Handler): void {
-    this.handlers.set(channel, handler);
+    const handlers = this.handlers.get(channel);
+    if (handlers) {
+      handlers.push(handler);
+      return;
+    }
+    this.handlers.set(channel, [handler]);
+    if (this.subscribed) this.subscriber?.subscribe(channel).catch((error: unknown) => this.log.warn({ reason: reasonOf(error), channel }, 'could not subscribe to change notices; again on the next reconnect'));
   }
 
   /** True while subscribed (between a subscription and the loss of its connection). */
@@ -64,8 +70,7 @@ export class ChangeFeed {
   }
 
   private deliver(channel: string, message: string): void {
-    const handler = this.handlers.get(channel);
-    if (handler) this.deliverSafely(() => handler(message));
+    for (const handler of this.handlers.get(channel) ?? []) this.deliverSafely(() => handler(message));
   }
 
   private deliverSafely(run: () => unknown): void {

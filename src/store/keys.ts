@@ -106,6 +106,11 @@ export class Keys {
     return `${this.prefix}:presence`;
   }
 
+  /** pub/sub channel: what rings in some groups of a domain may have changed (`{domain, groups}`, published by the Lua scripts) */
+  callChanges(): string {
+    return `${this.prefix}:calls`;
+  }
+
   /** pub/sub channel: users' preferences changed (published by PreferenceStore.setMany) */
   preferenceChanges(): string {
     return `${this.prefix}:preferences`;

@@ -107,3 +107,33 @@ describe('group BLF lamp changes published by the store scripts (real Redis pub/
     );
   });
 });
+
+describe('what rings in a group changed: announced on <prefix>:calls for live views', () => {
+  it('names the domain and the touched groups on every index change, also when no lamp changes', async () => {
+    const keys = new Keys(`t${randomUUID().slice(0, 8)}`);
+    await new PreferenceStore(redis, keys).setMany([
+      { user: { extension: '200', domain: DOMAIN }, preferences: { ...EMPTY_PREFERENCES, callGroups: ['sales'] } },
+      { user: { extension: '201', domain: DOMAIN }, preferences: { ...EMPTY_PREFERENCES, callGroups: ['sales', 'support'] } },
+    ]);
+    const announced: Array<{ domain: string; groups: string[] }> = [];
+    const channel = keys.callChanges();
+    subscriber.on('message', (from: string, message: string) => {
+      if (from === channel) announced.push(JSON.parse(message) as { domain: string; groups: string[] });
+    });
+    await subscriber.subscribe(channel);
+    const calls = new CallStore(redis, keys);
+    const first = leg('200');
+    await calls.addRingingLeg(first);
+    // A second call in the lit group: no lamp change, but what rings there changed.
+    const second = leg('201');
+    await calls.addRingingLeg(second);
+    await calls.endCall(DOMAIN, first.callUuid, 'n1');
+    await redis.ping();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(announced).toEqual([
+      { domain: DOMAIN, groups: ['sales'] },
+      { domain: DOMAIN, groups: ['sales', 'support'] },
+      { domain: DOMAIN, groups: ['sales'] },
+    ]);
+  });
+});

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadAdminConfig, loadConfig } from '../../src/config/config.ts';
 
@@ -26,6 +29,26 @@ describe('loadConfig', () => {
     expect(loadConfig({ FSP_HTTP_LISTEN: '[::]:9100' }).http).toEqual({ host: '::', port: 9100 });
     expect(loadConfig({ FSP_HTTP_LISTEN: 'off' }).http).toBeUndefined();
     expect(loadConfig({ FSP_DRAIN_TIMEOUT_MS: '0' }).drainTimeoutMs).toBe(0);
+  });
+
+  it('takes the API token from FSP_API_TOKEN or the first line of FSP_API_TOKEN_FILE, and never shows it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fsp-token-'));
+    try {
+      const token = 'a'.repeat(8) + 'B0-_.~!'.repeat(2);
+      writeFileSync(join(dir, 'token'), `${token}\nignored second line\n`);
+      expect(loadConfig({}).apiToken).toBeUndefined();
+      expect(loadConfig({ FSP_API_TOKEN: token }).apiToken).toBe(token);
+      expect(loadConfig({ FSP_API_TOKEN_FILE: join(dir, 'token') }).apiToken).toBe(token);
+      expect(problemsOf({ FSP_API_TOKEN: token, FSP_API_TOKEN_FILE: join(dir, 'token') })).toEqual(['FSP_API_TOKEN and FSP_API_TOKEN_FILE are both set: set one of them']);
+      expect(problemsOf({ FSP_API_TOKEN_FILE: join(dir, 'missing') })).toEqual([`FSP_API_TOKEN_FILE="${join(dir, 'missing')}": cannot be read (ENOENT)`]);
+      const short = problemsOf({ FSP_API_TOKEN: 'short-secret' });
+      expect(short).toEqual(['FSP_API_TOKEN is not accepted (value not shown): an API token must be 16 or more printable ASCII characters without spaces, e.g. from `openssl rand -hex 32`']);
+      expect(problemsOf({ FSP_API_TOKEN: 'sixteen chars with spaces' }).join()).not.toContain('sixteen chars');
+      writeFileSync(join(dir, 'empty'), '\n');
+      expect(problemsOf({ FSP_API_TOKEN_FILE: join(dir, 'empty') })[0]).toMatch(/^the first line of FSP_API_TOKEN_FILE \(".*empty"\) is empty: /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reads several nodes from FSP_NODES, with the shared password as default', () => {

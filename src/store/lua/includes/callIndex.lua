@@ -31,10 +31,13 @@ local touchedGroups = {}
 
 -- Publishes the lamp state (early = something pickable, terminated = nothing) of every touched group whose state
 -- changed, with a per-group version, on <prefix>:presence. Run once at the end of a script, so that a call
--- that is only re-indexed never makes a lamp flicker.
+-- that is only re-indexed never makes a lamp flicker. Every touched group is also announced on <prefix>:calls
+-- (what rings in it may have changed: live views re-read it).
 local function flushBlf(base, ttl)
   local prefix, domain = string.match(base, '^(.*):{(.*)}:$')
+  local touched = {}
   for group in pairs(touchedGroups) do
+    touched[#touched + 1] = group
     local state = 'terminated'
     if redis.call('ZCARD', base .. 'group:' .. group) > 0 then state = 'early' end
     local blfKey = base .. 'blf:' .. group
@@ -44,6 +47,10 @@ local function flushBlf(base, ttl)
       redis.call('PUBLISH', prefix .. ':presence', cjson.encode({ domain = domain, group = group, state = state, version = version }))
     end
     redis.call('EXPIRE', blfKey, ttl)
+  end
+  if #touched > 0 then
+    table.sort(touched)
+    redis.call('PUBLISH', prefix .. ':calls', cjson.encode({ domain = domain, groups = touched }))
   end
   touchedGroups = {}
 end
