@@ -4,7 +4,10 @@ import { FsPickupError } from './domain/errors.ts';
 import { reasonOf } from './logger.ts';
 import { channelFactOf, CONTROLLER_EVENTS } from './esl/channel-facts.ts';
 import { fetchRingingLegs } from './esl/channel-snapshot.ts';
+import { CallerLegGuard } from './esl/caller-leg-guard.ts';
 import { EslClient } from './esl/client.ts';
+import type { EslEvent } from './esl/event.ts';
+import { isDroppedCaller } from './esl/intercept-race.ts';
 import { ChannelWatches } from './pickup/channel-watches.ts';
 import type { RingingCallNotice } from './pickup/notifier.ts';
 import type { PickerNode } from './pickup/pickup-service.ts';
@@ -30,6 +33,7 @@ export class NodeRuntime implements PickerNode {
   readonly watches = new ChannelWatches();
   private readonly log: Logger;
   private readonly tracker: RingingTracker;
+  private readonly callerGuard: CallerLegGuard;
   private currentCoreUuid: string | undefined;
   /** The Core-UUID last recorded in Redis for this node (restart detection done for it). */
   private registeredCoreUuid: string | undefined;
@@ -40,17 +44,21 @@ export class NodeRuntime implements PickerNode {
   constructor(
     private readonly node: NodeConfig,
     private readonly stores: { readonly calls: CallStore; readonly registry: NodeRegistry; readonly health: RedisHealth },
-    private readonly metrics: Pick<Metrics, 'eventsReceived' | 'resyncs'>,
+    private readonly metrics: Pick<Metrics, 'eventsReceived' | 'resyncs' | 'callersDropped'>,
     logger: Logger,
   ) {
     this.log = logger.child({ node: node.name });
     this.esl = new EslClient({ ...node.esl, events: CONTROLLER_EVENTS, logger: this.log });
     this.tracker = new RingingTracker(stores.calls, node.name, this.log);
+    this.callerGuard = new CallerLegGuard(this.esl, this.log);
     this.esl.onEvent((event) => {
       metrics.eventsReceived.inc({ event: event.name });
       this.watches.observe(event);
+      if (isDroppedCaller(event)) this.callerDropped(event);
       const fact = channelFactOf(event);
       if (!fact) return;
+      if (fact.kind === 'leg-ringing') void this.callerGuard.protect(fact.callUuid);
+      else if (fact.kind === 'call-ended') this.callerGuard.forget(fact.callUuid);
       // Redis does not answer: the health watch logs the outage once and a resync follows its recovery.
       return this.tracker.apply(fact).catch((error: unknown) => {
         this.log.debug({ callUuid: fact.callUuid, reason: reasonOf(error) }, 'could not mirror a channel event; resync when Redis answers');
@@ -153,6 +161,15 @@ export class NodeRuntime implements PickerNode {
     } catch (error) {
       this.stores.health.reportFailure(error);
     }
+  }
+
+  /** FreeSWITCH's intercept race hung a caller up (capture 18): the one outcome a pickup must never have. */
+  private callerDropped(event: EslEvent): void {
+    this.metrics.callersDropped.inc({ node: this.node.name });
+    this.log.error(
+      { callUuid: event.headers['Unique-ID'], pickerUuid: event.headers['Other-Leg-Unique-ID'], channel: event.headers['Channel-Name'] },
+      'caller dropped by FreeSWITCH’s intercept race: its bridge failed with PICKED_OFF while the intercept took it (set continue_on_fail to cover PICKED_OFF on callers’ legs)',
+    );
   }
 
   private async dropAllCalls(): Promise<number> {

@@ -24,7 +24,8 @@
  * (vars.xml), which PickerChannel reads with `getvar` (MEDIA_SETTINGS) before it asks.
  */
 import { parseSdpOffer, type AudioStream, type SdpOffer } from './sdp-offer.ts';
-import { acceptsCryptoLine, secureMediaDemandOf, switchFalse, switchTrue, type ChannelVariable, type SecureMediaDemand } from './secure-media.ts';
+import { acceptsCryptoLine, secureMediaDemandOf, type ChannelVariable, type SecureMediaDemand } from './secure-media.ts';
+import { switchFalse, switchTrue } from './switch-values.ts';
 
 /**
  * The single-line settings the decision reads besides the offer (`switch_r_sdp`, which spans lines and is in the

@@ -7,6 +7,7 @@ import { validateDomain, validateExtension, type UserRef } from '../domain/users
 import type { Handoff } from '../cluster/handoff.ts';
 import type { PickupCdr } from '../esl/pickup-cdr.ts';
 import type { PickerChannel } from '../esl/picker-channel.ts';
+import { isDroppedCaller } from '../esl/intercept-race.ts';
 import type { PickupRequest } from '../esl/pickup-request.ts';
 import { reasonOf } from '../logger.ts';
 import type { CallStore, CandidateIndex, ClaimedCall } from '../store/call-store.ts';
@@ -287,6 +288,8 @@ export class PickupService {
       channel.pickerUuid,
       (event) => {
         if (event.name === 'CHANNEL_BRIDGE' && event.headers['Bridge-B-Unique-ID'] === call.callUuid) return 'bridged';
+        // The caller's leg names the picker as its other leg once the intercept took it: its event comes here too.
+        if (isDroppedCaller(event) && event.headers['Unique-ID'] === call.callUuid) return 'caller-dropped';
         return event.name === 'CHANNEL_HANGUP' && event.headers['Unique-ID'] === channel.pickerUuid ? 'hangup' : undefined;
       },
       this.settings.confirmTimeoutMs,
@@ -302,6 +305,10 @@ export class PickupService {
           log.info({ callerNumber: call.callerNumber, attempts: request.tried.length, pickupMs }, 'call picked up');
           await this.endCall(call, log);
           this.finish(request, { result: 'picked', label: 'picked', pickupMs });
+        } else if (outcome === 'caller-dropped') {
+          log.warn({ callerNumber: call.callerNumber }, 'pickup lost the call: FreeSWITCH’s intercept race hung the caller up (capture 18)');
+          await this.endCall(call, log);
+          this.finish(request, { result: 'caller-dropped', label: 'caller_dropped', cause: 'PICKED_OFF' });
         } else if (outcome === 'hangup') {
           await this.release(call.domain, call.callUuid, channel.pickerUuid);
           log.info('picker hung up before the pickup completed; claim released');

@@ -15,7 +15,7 @@ export interface PickupRecord {
   readonly dialled: string;
   /** The group, extension or queue asked for ('' for legacy group pickup). */
   readonly target: string;
-  /** picked | failed | abandoned */
+  /** picked | failed | abandoned | caller-dropped (FreeSWITCH's intercept race hung the caller up, capture 18) */
   readonly result: string;
   /** Why it failed (not-permitted, nothing-to-pick…) and the hangup cause the phone got; '' when picked. */
   readonly failure: string;

@@ -2,7 +2,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import packageJson from '../../package.json' with { type: 'json' };
 
 /** How a pickup request ended, as a metric label (low cardinality: one value per failure cause). */
-export type PickupResultLabel = 'picked' | 'abandoned' | 'not_permitted' | 'nothing_to_pick' | 'invalid_dialled' | 'unauthenticated' | 'unavailable';
+export type PickupResultLabel = 'picked' | 'caller_dropped' | 'abandoned' | 'not_permitted' | 'nothing_to_pick' | 'invalid_dialled' | 'unauthenticated' | 'unavailable';
 
 /** The dialled form of a request, as a metric label. */
 export type PickupFormLabel = 'group' | 'extension' | 'queue' | 'legacy_group' | 'none';
@@ -38,6 +38,7 @@ export class Metrics {
   readonly eslConnected: Gauge<'node' | 'role'>;
   readonly redisUp: Gauge;
   readonly resyncs: Counter<'node' | 'result'>;
+  readonly callersDropped: Counter<'node'>;
   readonly noticesSent: Counter;
   readonly ringingCalls: Gauge<'node'>;
 
@@ -78,6 +79,12 @@ export class Metrics {
       },
     });
     this.resyncs = new Counter({ name: 'fs_pickup_resyncs_total', help: 'Resyncs of the ringing calls with a node, by result.', labelNames: ['node', 'result'], registers });
+    this.callersDropped = new Counter({
+      name: 'fs_pickup_callers_dropped_total',
+      help: "Callers hung up by FreeSWITCH's own intercept race (their bridge failed with PICKED_OFF while the intercept took them): a lost call.",
+      labelNames: ['node'],
+      registers,
+    });
     this.noticesSent = new Counter({ name: 'fs_pickup_notices_sent_total', help: 'Pickup notices (SIP MESSAGE) delivered.', registers });
     this.ringingCalls = new Gauge({
       name: 'fs_pickup_ringing_calls',

@@ -223,11 +223,26 @@ const intercept: Application = {
     const partner = target.partnerUuid === undefined ? undefined : core.find(target.partnerUuid);
     // An outbound leg cannot be answered from our side (02c: the ringing leg stays unanswered).
     if (target.direction === 'inbound') core.answer(target);
+    if (core.options.interceptRace(target.uuid) && !continuesOnPickedOff(core.variable(target, 'continue_on_fail') ?? '')) {
+      // Capture 18: the target's bridge fails PICKED_OFF and its failure path hangs it up (switch_channel_handle_cause),
+      // the intercept's bridge then finds it gone and hangs the answered picker up.
+      channel.other = { type: 'originatee', channel: target };
+      target.other = { type: 'originator', channel };
+      core.hangup(target, 'PICKED_OFF');
+      if (partner && partner !== channel) core.hangup(partner, 'PICKED_OFF');
+      core.hangup(channel, 'DESTINATION_OUT_OF_ORDER');
+      return;
+    }
     uuidBridge(core, channel, target);
     if (partner && partner !== channel) core.hangup(partner, 'PICKED_OFF');
     if (stepMs > 0) await delay(stepMs);
   },
 };
+
+/** switch_channel_handle_cause: continue_on_fail true, or a list naming PICKED_OFF or 805, spares the channel (the simulator's own reading). */
+function continuesOnPickedOff(value: string): boolean {
+  return /^(yes|on|true|t|enabled|active|allow|[1-9]\d*)$/i.test(value) || /PICKED_OFF|805/.test(value);
+}
 
 const TABLE: Readonly<Record<string, Application>> = {
   set: setVariable,

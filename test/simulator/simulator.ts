@@ -167,6 +167,7 @@ export class FreeSwitchSimulator {
   private nextConnectionId = 1;
   private heartbeat: NodeJS.Timeout | undefined;
   private socketCommandHook: ((command: ReceivedCommand) => Promise<void> | void) | undefined;
+  private interceptRaceHook: ((targetUuid: string) => boolean) | undefined;
 
   constructor(options: SimulatorOptions = {}) {
     this.settings = {
@@ -238,6 +239,16 @@ export class FreeSwitchSimulator {
    */
   beforeSocketCommand(hook: ((command: ReceivedCommand) => Promise<void> | void) | undefined): void {
     this.socketCommandHook = hook;
+  }
+
+  /**
+   * Test hook: FreeSWITCH's intercept race (capture 18). For the intercepts whose target `loses` returns true for,
+   * the target's own failing `bridge` is handled before the intercept marks it as transferred: unless its
+   * `continue_on_fail` covers PICKED_OFF, the target is hung up PICKED_OFF and the answered picker
+   * DESTINATION_OUT_OF_ORDER. `undefined` removes it.
+   */
+  interceptRace(loses: ((targetUuid: string) => boolean) | undefined): void {
+    this.interceptRaceHook = loses;
   }
 
   setGlobal(name: string, value: string): void {
@@ -507,6 +518,7 @@ export class FreeSwitchSimulator {
         record: (command) => this.commands.push(command),
         beforeCommand: (command) => this.socketCommandHook?.(command),
       },
+      interceptRace: (targetUuid) => this.interceptRaceHook?.(targetUuid) ?? false,
     });
     return [core, stamper];
   }

@@ -53,6 +53,11 @@ export interface CoreOptions {
   readonly timing: Timing;
   /** Outbound sessions of the `socket` application. */
   readonly sockets: OutboundSocketSettings;
+  /**
+   * Test hook for FreeSWITCH's intercept race (capture 18): true when this intercept's target loses the race —
+   * its failing `bridge` is handled before the intercept marks it as transferred.
+   */
+  readonly interceptRace: (targetUuid: string) => boolean;
 }
 
 /** What the `socket` application needs from the simulator. */

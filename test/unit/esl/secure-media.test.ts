@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { acceptsCryptoLine, SRTP_SUITES, secureMediaDemandOf, switchFalse, switchTrue } from '../../../src/esl/secure-media.ts';
+import { acceptsCryptoLine, SRTP_SUITES, secureMediaDemandOf } from '../../../src/esl/secure-media.ts';
+import { switchFalse, switchTrue } from '../../../src/esl/switch-values.ts';
 
 function demandOf(variables: Record<string, string>): ReturnType<typeof secureMediaDemandOf> {
   return secureMediaDemandOf((name) => variables[name]);
