@@ -114,7 +114,10 @@ export class NodeRuntime implements PickerNode {
         this.resyncWanted = false;
         const startedAt = Date.now();
         this.log.info({ why }, 'resyncing ringing calls from the switch');
-        await this.tracker.resync(await fetchRingingLegs(this.esl), startedAt);
+        const legs = await fetchRingingLegs(this.esl);
+        // Calls that started ringing while we could not see them are guarded now.
+        for (const leg of legs) void this.callerGuard.protect(leg.callUuid);
+        await this.tracker.resync(legs, startedAt);
         this.metrics.resyncs.inc({ node: this.node.name, result: 'done' });
       } while (this.resyncWanted);
     } catch (error) {

@@ -132,6 +132,8 @@ describe('pickup races and failures, end to end', () => {
     await bed.restartController();
     expect(await bed.calls.getCall(domain, endsWhileDown.aLeg)).toBeUndefined();
     expect(await bed.calls.pickableInGroup(domain, 'sales')).toEqual([ringsWhileDown.aLeg]);
+    // Its caller's leg was guarded against FreeSWITCH's intercept race by the resync (it rang unseen).
+    await expect.poll(() => bed.sim.channel(ringsWhileDown.aLeg)?.variables.continue_on_fail).toBe('PICKED_OFF');
     const picker = await dial(bed, domain, '100', '88sales');
     expect(await outcomeOf(bed, picker)).toMatchObject({ msg: 'call picked up', callUuid: ringsWhileDown.aLeg });
     await bed.sim.hangup(picker);
