@@ -94,8 +94,8 @@ export async function startController(config: ControllerConfig, logger: Logger):
   );
 
   const reaper = new NodeReaper(registry, calls, logger);
-  const lamps = new BlfLamps(redis, keys, config.pickupPrefix, nodes.map((node) => node.esl), logger);
-  for (const node of nodes) node.esl.onEvent((event) => lamps.observe(node.esl, event));
+  const lamps = new BlfLamps(redis, keys, config.pickupPrefix, nodes.map((node) => ({ name: node.name, esl: node.esl })), logger);
+  for (const node of nodes) node.esl.onEvent((event) => lamps.observe(node, event));
   const notifier = new PickupNotifier(
     nodes.map((node) => node.esl),
     calls,
@@ -108,6 +108,7 @@ export async function startController(config: ControllerConfig, logger: Logger):
   for (const node of nodes) node.onCallRinging((call) => notifier.callRinging(call));
   const feed = new ChangeFeed(redis, logger);
   feed.on(keys.presenceChannel(), (message) => lamps.onChange(message));
+  feed.on(keys.extensionLampChannel(), (message) => lamps.onExtensionChange(message));
   feed.on(keys.preferenceChanges(), (message) => preferences.onChange(message));
   // Changes published while the feed was not subscribed are lost: load everything again after each subscription.
   feed.onSubscribed(() => preferences.warm());

@@ -1,19 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadAdminConfig, type RedisTarget } from '../config/config.ts';
-import { groupNameViolation } from '../domain/groups.ts';
+import { validateGroupSettingsInput } from '../domain/group-settings-input.ts';
+import { groupNameError } from '../domain/groups.ts';
 import { EMPTY_PREFERENCES, type UserPreferences } from '../domain/preferences.ts';
+import { usersNamed, validateUserChanges } from '../domain/user-changes.ts';
 import { formatUserRef, parseUserRef, validateDomain, type UserRef } from '../domain/users.ts';
 import { GroupSettingsStore } from '../store/group-settings-store.ts';
 import { Keys } from '../store/keys.ts';
 import { NodeRegistry } from '../store/node-registry.ts';
+import { followRecords } from '../store/pickup-follow.ts';
 import { PickupRecordStore } from '../store/pickup-records.ts';
 import { PreferenceStore } from '../store/preference-store.ts';
 import { createRedis, type RedisConnection } from '../store/redis-connection.ts';
-import { followRecords, terminationSignal } from './follow.ts';
-import { formatImportFile, parseImportFile } from './import-format.ts';
-import { printProblems, printRows } from './output.ts';
-import { type RawPreferenceChange, validateChanges } from './preference-changes.ts';
+import { terminationSignal } from './follow.ts';
+import { formatImportFile, groupTarget, noticesInput, parseImportFile, type RawGroupSetting, type RawPreferenceChange } from './import-format.ts';
+import { printNotices, printProblems, printRows } from './output.ts';
 import { printRecords } from './record-output.ts';
 import { describeRedisTarget } from './redis-target.ts';
 import { spellingWarnings } from './spelling-warnings.ts';
@@ -23,21 +25,30 @@ const USAGE = `pickupctl — call and pickup groups of fs-pickup users (stored i
 usage:
   pickupctl set <ext@domain>... [--call-groups <list>] [--pickup-groups <list>]
                 [--acl-groups <list>] [--group-pickup yes|no] [--pickup-queues <list>]
+                [--never-pickable yes|no] [--pickup-notices yes|no]
         set the preferences of one user or of many at once (all or nothing); an omitted option is left as it
         is, an empty list ("") clears it. Lists are comma-separated, e.g. --call-groups "Support,Sales".
         Group names are case-sensitive: "Sales" and "sales" are two groups (a pickup group that matches a call
-        group only except for case gets a warning). Every invalid entry is reported; nothing is written then.
+        group only except for case gets a warning). Pickup groups are kept in the order given: 88* alone picks
+        up from the first of them that has a ringing call. Every invalid entry is reported; nothing is written.
         --acl-groups / --group-pickup: the legacy ACL groups and "Can - Call Pickup - Group" permission;
-        --pickup-queues: call queues (88cg_<id>) the user may pick up from (none by default)
-  pickupctl clear <ext@domain>...        remove everything (back to legacy behaviour, no rights)
+        --pickup-queues: call queues (88cg_<id>) the user may pick up from (none by default);
+        --never-pickable yes: calls to the user are never picked up by anyone (default no);
+        --pickup-notices no: the user gets no pickup notices (default yes)
+  pickupctl clear <ext@domain>...        remove everything (back to legacy behaviour, no rights, the defaults)
   pickupctl import <file|->              set many users from lines "ext@domain;call groups;pickup groups"
-                                         (optionally ";ACL groups;group pickup;pickup queues"); every bad
-                                         line is reported with its number, and nothing is written then
-  pickupctl export <domain>              print every configured user of a domain in the import format:
+                                         (optionally ";ACL groups;group pickup;pickup queues", then
+                                         ";never pickable;pickup notices"), and call groups' notices from
+                                         lines "group:<group>@<domain>;<seconds|lamp|off>"; every bad line is
+                                         reported with its number, and nothing is written then
+  pickupctl export <domain>              print every configured user of a domain, and the notices of its call
+                                         groups, in the import format:
                                          pickupctl export pbx.example.com > users.txt; pickupctl import users.txt
-  pickupctl notify <group>@<domain> <seconds|off>
-                                         pickup notices for a call group: after a call rang that long
-                                         unanswered, users who may pick it up get a SIP MESSAGE (off by default)
+  pickupctl notify <group>@<domain> [<seconds|lamp|off>]
+                                         what a call group tells about its pickable calls: lamp (the default)
+                                         lights its BLF lamp (88<group>); <seconds> lights it and sends users
+                                         who may pick a call up a SIP MESSAGE once it rang that long
+                                         unanswered; off does neither. Without a value: show the setting
   pickupctl show <ext@domain>...         show users' groups and behaviour, or that a user is not configured
   pickupctl list <domain>                list every configured user of a domain
   pickupctl nodes                        list the FreeSWITCH nodes the controllers serve, and which are up
@@ -108,6 +119,8 @@ export async function runCli(
         'acl-groups': { type: 'string' },
         'group-pickup': { type: 'string' },
         'pickup-queues': { type: 'string' },
+        'never-pickable': { type: 'string' },
+        'pickup-notices': { type: 'string' },
         count: { type: 'string' },
         follow: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
@@ -148,13 +161,21 @@ export async function runCli(
   try {
     switch (command) {
       case 'set': {
-        const fields = { callGroups: values['call-groups'], pickupGroups: values['pickup-groups'], aclGroups: values['acl-groups'], groupPickup: values['group-pickup'], pickupQueues: values['pickup-queues'] };
+        const fields = {
+          callGroups: values['call-groups'],
+          pickupGroups: values['pickup-groups'],
+          aclGroups: values['acl-groups'],
+          groupPickup: values['group-pickup'],
+          pickupQueues: values['pickup-queues'],
+          neverPickable: values['never-pickable'],
+          pickupNotices: values['pickup-notices'],
+        };
         if (args.length === 0 || Object.values(fields).every((value) => value === undefined)) return usage(io, 'set needs at least one user and at least one option to set');
         return await applyChanges(context, args.map((user) => ({ user, ...fields })));
       }
       case 'clear':
         if (args.length === 0) return usage(io, 'clear needs at least one user');
-        return await applyChanges(context, args.map((user) => ({ user, callGroups: '', pickupGroups: '', aclGroups: '', groupPickup: false, pickupQueues: '' })));
+        return await applyChanges(context, args.map((user) => ({ user, ...DEFAULT_INPUT })));
       case 'import':
         if (args.length !== 1) return usage(io, 'import needs one file (or - for standard input)');
         return await importFile(context, io.readInput(args[0] as string));
@@ -165,7 +186,8 @@ export async function runCli(
       case 'list':
         return args.length === 1 ? await list(context, args[0] as string) : usage(io, 'list needs one domain');
       case 'notify':
-        return args.length === 2 ? await notify(context, args[0] as string, args[1] as string) : usage(io, 'notify needs <group>@<domain> and a number of seconds or "off"');
+        if (args.length === 1) return await showNotices(context, args[0] as string);
+        return args.length === 2 ? await notify(context, args[0] as string, args[1] as string) : usage(io, 'notify needs <group>@<domain> and, to set it, a number of seconds, "lamp" or "off"');
       case 'history': {
         const count = historyCount(values.count);
         if (args.length !== 1) return usage(io, 'history needs one domain');
@@ -189,43 +211,62 @@ interface PrintedProblem {
   readonly text: string;
 }
 
+/** Every setting of a user at its default: what `clear` sets. */
+const DEFAULT_INPUT = {
+  callGroups: '',
+  pickupGroups: '',
+  aclGroups: '',
+  groupPickup: EMPTY_PREFERENCES.groupPickup,
+  pickupQueues: '',
+  neverPickable: EMPTY_PREFERENCES.neverPickable,
+  pickupNotices: EMPTY_PREFERENCES.pickupNotices,
+} as const;
+
 /**
- * Validates every change against current values (every problem of every change), then writes all of them or none;
- * `refused` are problems found before (malformed import lines), reported with the others.
+ * Validates every change against current values (every problem of every change, users' and groups'), then writes
+ * all of them or none; `refused` are problems found before (malformed import lines), reported with the others.
  */
-async function applyChanges({ store, io, json }: Context, changes: readonly RawPreferenceChange[], refused: readonly PrintedProblem[] = []): Promise<number> {
-  const current = new Map<string, UserPreferences>();
-  for (const change of changes) {
-    const ref = parseUserRef(change.user);
-    if (ref.ok) current.set(formatUserRef(ref.user), await store.get(ref.user));
-  }
-  const result = validateChanges(changes, (user) => current.get(formatUserRef(user)) ?? EMPTY_PREFERENCES);
-  if (!result.ok || refused.length > 0) {
+async function applyChanges(
+  { store, redis, keys, io, json }: Context,
+  changes: readonly RawPreferenceChange[],
+  refused: readonly PrintedProblem[] = [],
+  groups: readonly RawGroupSetting[] = [],
+): Promise<number> {
+  const result = validateUserChanges(changes, await store.currentOf(usersNamed(changes)));
+  const settings = groups.map((group) => ({ line: group.line, result: validateGroupSettingsInput(group) }));
+  const badSettings = settings.flatMap(({ line, result: setting }) => (setting.ok ? [] : setting.problems.map((problem) => printed(`${problem.message} [${problem.code}]`, line))));
+  if (!result.ok || refused.length > 0 || badSettings.length > 0) {
     const invalid = result.ok ? [] : result.rejected.flatMap(({ change, problems }) => problems.map((problem) => printed(`${problem.message} [${problem.code}]`, change.line)));
-    printProblems(io, [...refused, ...invalid].sort((a, b) => a.line - b.line).map((problem) => problem.text));
+    printProblems(io, [...refused, ...invalid, ...badSettings].sort((a, b) => a.line - b.line).map((problem) => problem.text));
     return EXIT.invalid;
   }
   await store.setMany(result.changes);
+  const groupSettings = new GroupSettingsStore(redis, keys);
+  for (const { result: setting } of settings) if (setting.ok) await groupSettings.set(setting.domain, setting.group, setting.notices);
   printRows(io, result.changes.map((c) => ({ user: formatUserRef(c.user), preferences: c.preferences })), json);
   for (const warning of await spellingWarnings(store, result.changes)) io.err(warning);
   return EXIT.ok;
 }
 
-/** Every malformed line and every invalid entry of the file, or all of its users written. */
+/** Every malformed line and every invalid entry of the file, or all of its users and groups written. */
 async function importFile(context: Context, text: string): Promise<number> {
   const file = parseImportFile(text);
   // The error's message names its line already.
-  return applyChanges(context, file.changes, file.errors.map((error) => ({ line: error.line, text: `${error.message} [${error.code}]` })));
+  return applyChanges(context, file.changes, file.errors.map((error) => ({ line: error.line, text: `${error.message} [${error.code}]` })), file.groups);
 }
 
 function printed(text: string, line: number | undefined): PrintedProblem {
   return line === undefined ? { line: 0, text } : { line, text: `line ${line}: ${text}` };
 }
 
-async function exportDomain({ store, io }: Context, domain: string): Promise<number> {
+/** The domain's users and the notices of the call groups they belong to (a group no user is in rings nothing). */
+async function exportDomain({ store, redis, keys, io }: Context, domain: string): Promise<number> {
   const rows = await configuredUsers(store, io, domain);
   if (typeof rows === 'number') return rows;
-  if (rows.length > 0) io.out(formatImportFile(domain, rows));
+  const groupSettings = new GroupSettingsStore(redis, keys);
+  const callGroups = [...new Set(rows.flatMap((row) => row.preferences.callGroups))].sort();
+  const groups = await Promise.all(callGroups.map(async (group) => ({ group, notices: await groupSettings.get(domain, group) })));
+  if (rows.length > 0) io.out(formatImportFile(domain, rows, groups));
   return EXIT.ok;
 }
 
@@ -267,19 +308,31 @@ async function show({ store, io, json }: Context, args: readonly string[]): Prom
   return rows.every((row) => row.configured) ? EXIT.ok : EXIT.notConfigured;
 }
 
-async function notify({ redis, keys, io, json }: Context, target: string, after: string): Promise<number> {
-  const at = target.lastIndexOf('@');
-  const group = target.slice(0, at);
-  const domain = target.slice(at + 1);
-  const groupProblem = groupNameViolation(group);
-  const domainProblem = validateDomain(domain);
-  const seconds = after === 'off' ? undefined : Number(after);
-  if (at < 0 || groupProblem || domainProblem || (seconds !== undefined && !(Number.isInteger(seconds) && seconds >= 1 && seconds <= 3600))) {
-    io.err(`nothing written: ${at < 0 ? 'write the group as <group>@<domain>' : groupProblem ? `call group ${JSON.stringify(group)} is invalid (${groupProblem})` : domainProblem ? domainProblem.message : 'the delay is a whole number of seconds from 1 to 3600, or "off"'}`);
+/** Sets what a call group tells about its pickable calls, given as one word (seconds, lamp or off). */
+async function notify({ redis, keys, io, json }: Context, target: string, word: string): Promise<number> {
+  if (!target.includes('@')) {
+    io.err('nothing written: write the group as <group>@<domain>');
     return EXIT.invalid;
   }
-  await new GroupSettingsStore(redis, keys).set(domain, group, { notifyAfterSeconds: seconds });
-  io.out(json ? JSON.stringify({ group, domain, notifyAfterSeconds: seconds ?? null }) : `${group}@${domain}\tpickup notices ${seconds === undefined ? 'off' : `after ${seconds} s`}`);
+  const settings = validateGroupSettingsInput({ ...groupTarget(target), ...noticesInput(word) });
+  if (!settings.ok) {
+    printProblems(io, settings.problems.map((problem) => `${problem.message} [${problem.code}]`));
+    return EXIT.invalid;
+  }
+  await new GroupSettingsStore(redis, keys).set(settings.domain, settings.group, settings.notices);
+  printNotices(io, settings, json);
+  return EXIT.ok;
+}
+
+/** Shows what a call group tells about its pickable calls. */
+async function showNotices({ redis, keys, io, json }: Context, target: string): Promise<number> {
+  const { group, domain } = groupTarget(target);
+  const problem = target.includes('@') ? (validateDomain(domain) ?? groupNameError(group, 'call'))?.message : 'write the group as <group>@<domain>';
+  if (problem) {
+    io.err(problem);
+    return EXIT.invalid;
+  }
+  printNotices(io, { group, domain, notices: await new GroupSettingsStore(redis, keys).get(domain, group) }, json);
   return EXIT.ok;
 }
 

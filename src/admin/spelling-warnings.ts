@@ -1,7 +1,7 @@
 import { caseOnlyMismatches } from '../domain/group-spelling.ts';
+import type { ValidatedChange } from '../domain/user-changes.ts';
 import { formatUserRef } from '../domain/users.ts';
 import type { PreferenceStore } from '../store/preference-store.ts';
-import type { ValidatedChange } from './preference-changes.ts';
 
 /**
  * Warnings for changes that give a user a pickup group matching no call group of the domain except for case

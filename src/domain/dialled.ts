@@ -6,6 +6,7 @@ export type PickupTarget =
   | { kind: 'group'; group: string } // 88sales, 88*sales
   | { kind: 'extension'; extension: string } // 88200 (digits only): directed pickup
   | { kind: 'queue'; queueId: string } // 88cg_5
+  | { kind: 'my-groups' } // 88* alone: the picker's own pickup groups, in their order
   | { kind: 'legacy-group' }; // 88 alone
 
 /** Why a dialled string is not a pickup request. */
@@ -16,7 +17,8 @@ export const MAX_PICKUP_PREFIX_LENGTH = 8;
 /** Longest dialled string looked at: prefix + optional '*' + a group name (at most a whole group field). */
 export const MAX_DIALLED_LENGTH = MAX_PICKUP_PREFIX_LENGTH + 1 + MAX_GROUP_FIELD_LENGTH;
 
-// BLF "Speed dial" keys are set up as 88*<group> (spec), so one '*' right after the prefix is ignored.
+// BLF "Speed dial" keys are set up as 88*<group> (spec), so one '*' right after the prefix is ignored — unless nothing
+// follows it: 88* alone is the picker's own pickup groups in order (a group name is never empty, so no group is lost).
 const SPEED_DIAL_SEPARATOR = '*';
 const PICKUP_PREFIX = /^[0-9*#]{1,8}$/;
 
@@ -32,12 +34,13 @@ export function parseDialled(
   if (dialled.length > MAX_DIALLED_LENGTH) return { ok: false, rejection: 'too-long' };
   if (!dialled.startsWith(prefix)) return { ok: false, rejection: 'not-feature-code' };
   let rest = dialled.slice(prefix.length);
-  if (rest.startsWith(SPEED_DIAL_SEPARATOR)) rest = rest.slice(SPEED_DIAL_SEPARATOR.length);
+  const starred = rest.startsWith(SPEED_DIAL_SEPARATOR);
+  if (starred) rest = rest.slice(SPEED_DIAL_SEPARATOR.length);
   if (rest.length > MAX_GROUP_FIELD_LENGTH) return { ok: false, rejection: 'too-long' };
   // The group-name rules are exactly what tells the forms apart.
   switch (groupNameViolation(rest)) {
     case 'empty':
-      return { ok: true, target: { kind: 'legacy-group' } };
+      return { ok: true, target: starred ? { kind: 'my-groups' } : { kind: 'legacy-group' } };
     case 'invalid-character':
       return { ok: false, rejection: 'invalid-characters' };
     case 'digits-only':

@@ -1,6 +1,7 @@
 import type { GroupKind, GroupNameRule } from './groups.ts';
 import type { IdKind, IdRule } from './ids.ts';
 import type { ListRule } from './lists.ts';
+import type { FlagField } from './preferences.ts';
 import type { UserRefPart, UserRefRule } from './users.ts';
 import { quote } from './quote.ts';
 
@@ -12,7 +13,11 @@ import { quote } from './quote.ts';
  * - FSP_ERR_INVALID_USER: a user reference (extension@domain) is malformed
  * - FSP_ERR_INVALID_ID: an ACL group id or a pickup queue id breaks a rule
  * - FSP_ERR_INVALID_ID_LIST: an ACL group or pickup queue field is too long or has an empty entry
- * - FSP_ERR_INVALID_FLAG: a yes/no setting (the group pickup permission) is not yes/no, true/false, on/off or 1/0
+ * - FSP_ERR_INVALID_FLAG: a yes/no setting (group pickup, never pickable, pickup notices) is not yes/no, true/false,
+ *   on/off or 1/0
+ * - FSP_ERR_INVALID_NOTICE_DELAY: a group's pickup notice delay is not a whole number of seconds in range, or is
+ *   missing for notices by message, or is given for another mode
+ * - FSP_ERR_INVALID_NOTICE_MODE: a group's notice mode is not off, lamp or message
  */
 export abstract class FsPickupError extends Error {
   abstract readonly code: string;
@@ -123,12 +128,12 @@ export class InvalidIdListError extends FsPickupError {
 export class InvalidFlagError extends FsPickupError {
   readonly code = 'FSP_ERR_INVALID_FLAG';
   /** The setting, as named in the input (e.g. "groupPickup"). */
-  readonly field: string;
+  readonly field: FlagField;
   /** The value as given. */
   readonly value: string;
 
   /** `reason` states the accepted values in words. */
-  constructor(field: string, value: string, reason: string) {
+  constructor(field: FlagField, value: string, reason: string) {
     super(`${field} ${quote(value)} is invalid: ${reason}`);
     this.field = field;
     this.value = value;
@@ -137,4 +142,30 @@ export class InvalidFlagError extends FsPickupError {
 
 function withFound(reason: string, found: string | undefined): string {
   return found === undefined ? reason : `${reason} (found ${quote(found)})`;
+}
+
+/** A group's pickup notice delay is not a whole number of seconds in range, or does not fit the notice mode. */
+export class InvalidNoticeDelayError extends FsPickupError {
+  readonly code = 'FSP_ERR_INVALID_NOTICE_DELAY';
+
+  /** `value` as given; `reason` states the accepted values in words. */
+  constructor(
+    readonly value: string,
+    reason: string,
+  ) {
+    super(`pickup notice delay ${quote(value)} is invalid: ${reason}`);
+  }
+}
+
+/** A group's notice mode is none of off, lamp and message. */
+export class InvalidNoticeModeError extends FsPickupError {
+  readonly code = 'FSP_ERR_INVALID_NOTICE_MODE';
+
+  /** `value` as given; `reason` states the accepted values in words. */
+  constructor(
+    readonly value: string,
+    reason: string,
+  ) {
+    super(`notice mode ${quote(value)} is invalid: ${reason}`);
+  }
 }

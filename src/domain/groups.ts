@@ -42,6 +42,12 @@ export function isValidGroupName(name: string): boolean {
   return findViolation(name) === undefined;
 }
 
+/** The error for one group name (e.g. a group named on its own, as for its settings), or undefined if it is valid. */
+export function groupNameError(name: string, kind: GroupKind): InvalidGroupNameError | undefined {
+  const violation = findViolation(name);
+  return violation === undefined ? undefined : new InvalidGroupNameError(kind, name, violation.rule, NAME_RULE_REASONS[violation.rule], violation.found);
+}
+
 /**
  * Parses the stored/entered comma-separated field. Whitespace around an entry is trimmed (it can never be part of a
  * name); empty field or only whitespace = no groups; an empty entry between commas (or a leading/trailing comma) is
@@ -51,11 +57,7 @@ export function isValidGroupName(name: string): boolean {
 export function parseGroupField(field: string, kind: GroupKind): GroupFieldResult {
   const parsed = parseCommaList<InvalidGroupNameError | InvalidGroupListError>(field, {
     entries: 'names',
-    entryError: (name) => {
-      const violation = findViolation(name);
-      if (violation === undefined) return undefined;
-      return new InvalidGroupNameError(kind, name, violation.rule, NAME_RULE_REASONS[violation.rule], violation.found);
-    },
+    entryError: (name) => groupNameError(name, kind),
     listError: (rule, reason) => new InvalidGroupListError(kind, field, rule, reason),
   });
   return parsed.ok ? { ok: true, groups: parsed.entries, canonical: parsed.canonical } : parsed;

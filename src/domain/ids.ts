@@ -31,7 +31,8 @@ export function parseIdField(field: string, kind: IdKind): IdFieldResult {
   return parsed.ok ? { ok: true, ids: parsed.entries, canonical: parsed.canonical } : parsed;
 }
 
-function idError(id: string, kind: IdKind): InvalidIdError | undefined {
+/** The error for one ACL group or queue id (e.g. a queue named on its own), or undefined if it is valid. */
+export function idError(id: string, kind: IdKind): InvalidIdError | undefined {
   const badCharacter = firstNonIdentifierCharacter(id);
   if (badCharacter !== undefined) return new InvalidIdError(kind, id, 'invalid-character', IDENTIFIER_CHARACTERS_RULE, badCharacter);
   if (id.length > MAX_ID_LENGTH) {

@@ -4,18 +4,23 @@ import { behaviourOf } from './preferences.ts';
 
 /** Why a pickup request, or the pickup of one extension's calls, is refused. */
 export type PickupDenial =
-  | 'legacy-picker' // a legacy user asked for a groups-only form (88<group>)
+  | 'legacy-picker' // a legacy user asked for a groups-only form (88<group>, 88*)
   | 'groups-picker' // a groups user asked for legacy group pickup (88): the spec says it stops working
   | 'group-not-permitted' // 88<group> not in own pickup groups
+  | 'no-pickup-groups' // 88* (own pickup groups in order) by a groups user who has none
   | 'no-group-pickup-right' // legacy picker without the "Can - Call Pickup - Group" permission
   | 'no-acl-group' // legacy picker in no ACL group
   | 'behaviours-differ' // directed pickup across behaviours (spec: never)
   | 'extension-not-permitted' // directed pickup: no shared group / ACL group
   | 'queue-not-permitted'; // 88cg_<id> not in own pickupQueues (default deny)
 
-/** Where to look for a call to pick up: one index of ringing calls (several, for the legacy ACL groups). */
+/**
+ * Where to look for a call to pick up: one index of ringing calls, several searched together (the legacy ACL groups),
+ * or several in turn (own pickup groups: the first that has a pickable call gives it).
+ */
 export type PickupSearch =
   | { kind: 'group'; group: string }
+  | { kind: 'groups-in-order'; groups: readonly string[] }
   | { kind: 'extension'; extension: string }
   | { kind: 'acl-groups'; aclGroups: readonly string[] }
   | { kind: 'queue'; queueId: string };
@@ -29,6 +34,7 @@ export type PickupPermission = { allowed: true } | { allowed: false; denial: Pic
 /**
  * First step, before any call is looked at: may the picker use this form at all, and where to look.
  * - 88<group>: groups picker with the group among their pickup groups.
+ * - 88* alone: groups picker with pickup groups, searching them in the order they are stored.
  * - 88<digits>: allowed here unless no target could ever pass mayPickUpExtension (a legacy picker without the
  *   permission or an ACL group, a groups picker without pickup groups); the caller then checks the extension's
  *   preferences with mayPickUpExtension.
@@ -41,6 +47,10 @@ export function planPickup(picker: UserPreferences, target: PickupTarget): Picku
       if (behaviourOf(picker) === 'legacy') return deny('legacy-picker');
       if (!picker.pickupGroups.includes(target.group)) return deny('group-not-permitted');
       return { allowed: true, search: { kind: 'group', group: target.group } };
+    case 'my-groups':
+      if (behaviourOf(picker) === 'legacy') return deny('legacy-picker');
+      if (picker.pickupGroups.length === 0) return deny('no-pickup-groups');
+      return { allowed: true, search: { kind: 'groups-in-order', groups: picker.pickupGroups } };
     case 'extension': {
       const denial = behaviourOf(picker) === 'groups' ? groupsDirectedDenial(picker) : legacyPickupDenial(picker);
       if (denial !== undefined) return deny(denial);

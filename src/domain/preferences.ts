@@ -8,7 +8,8 @@ import { parseIdField } from './ids.ts';
 
 /**
  * A user's pickup settings: the groups they belong to and the groups whose calls they may pick up (the spec), the
- * legacy settings that apply while they have no groups, and the call queues they may pick up from.
+ * legacy settings that apply while they have no groups, the call queues they may pick up from, and two settings of
+ * our own: whether calls to them may be picked up at all, and whether they get pickup notices.
  */
 export interface UserPreferences {
   readonly callGroups: readonly string[];
@@ -19,7 +20,14 @@ export interface UserPreferences {
   readonly groupPickup: boolean;
   /** Call queues (ids, as in 88cg_<id>) whose ringing calls the user may pick up: explicit allow-list, default none. */
   readonly pickupQueues: readonly string[];
+  /** Calls to this user are never picked up by anyone (an executive line): a call ringing them is offered nowhere. */
+  readonly neverPickable: boolean;
+  /** The user gets pickup notices of the groups they may pick up from (default); false: opted out. */
+  readonly pickupNotices: boolean;
 }
+
+/** The user settings that are yes/no, as named in PreferencesInput. */
+export type FlagField = 'groupPickup' | 'neverPickable' | 'pickupNotices';
 
 /** Raw admin input for one user; an omitted field stays unchanged. */
 export interface PreferencesInput {
@@ -28,6 +36,8 @@ export interface PreferencesInput {
   readonly aclGroups?: string;
   readonly groupPickup?: string | boolean;
   readonly pickupQueues?: string;
+  readonly neverPickable?: string | boolean;
+  readonly pickupNotices?: string | boolean;
 }
 
 /** Why admin input for one user was refused. */
@@ -36,13 +46,15 @@ export type PreferencesError = InvalidGroupNameError | InvalidGroupListError | I
 /** How a user takes part in pickup: by call/pickup groups, or the legacy ACL-group pickup. */
 export type Behaviour = 'groups' | 'legacy';
 
-/** A user with nothing set: legacy behaviour, no ACL group, no permission, no queue. */
+/** A user with nothing set: legacy behaviour, no ACL group, no permission, no queue, pickable, notices on. */
 export const EMPTY_PREFERENCES: UserPreferences = Object.freeze({
   callGroups: Object.freeze([]),
   pickupGroups: Object.freeze([]),
   aclGroups: Object.freeze([]),
   groupPickup: false,
   pickupQueues: Object.freeze([]),
+  neverPickable: false,
+  pickupNotices: true,
 });
 
 /** spec: groups behaviour when at least one call or pickup group is set, otherwise legacy */
@@ -55,8 +67,8 @@ type FieldResult<T> = { ok: true; value: T } | { ok: false; errors: readonly Pre
 /**
  * Validates raw admin input for one user; all-or-nothing. Fields omitted = unchanged (merge over `current`);
  * an empty list field clears it. Every field is checked and every problem reported, in the order call groups,
- * pickup groups, ACL groups, group pickup, pickup queues (within a field, left to right); `error` is the first of
- * `errors`. The result is frozen.
+ * pickup groups, ACL groups, group pickup, pickup queues, never pickable, pickup notices (within a field, left to
+ * right); `error` is the first of `errors`. The result is frozen.
  */
 export function buildPreferences(
   input: PreferencesInput,
@@ -71,8 +83,10 @@ export function buildPreferences(
   const callGroups = valueOf(field(input.callGroups, current.callGroups, (raw) => groupsOf(parseGroupField(raw, 'call'))), current.callGroups);
   const pickupGroups = valueOf(field(input.pickupGroups, current.pickupGroups, (raw) => groupsOf(parseGroupField(raw, 'pickup'))), current.pickupGroups);
   const aclGroups = valueOf(field(input.aclGroups, current.aclGroups, (raw) => idsOf(parseIdField(raw, 'acl-group'))), current.aclGroups);
-  const groupPickup = valueOf(field(input.groupPickup, current.groupPickup, groupPickupOf), current.groupPickup);
+  const groupPickup = valueOf(field(input.groupPickup, current.groupPickup, (raw) => flagOf('groupPickup', raw)), current.groupPickup);
   const pickupQueues = valueOf(field(input.pickupQueues, current.pickupQueues, (raw) => idsOf(parseIdField(raw, 'pickup-queue'))), current.pickupQueues);
+  const neverPickable = valueOf(field(input.neverPickable, current.neverPickable, (raw) => flagOf('neverPickable', raw)), current.neverPickable);
+  const pickupNotices = valueOf(field(input.pickupNotices, current.pickupNotices, (raw) => flagOf('pickupNotices', raw)), current.pickupNotices);
   const [first] = errors;
   if (first !== undefined) return { ok: false, error: first, errors };
   const preferences = Object.freeze({
@@ -81,6 +95,8 @@ export function buildPreferences(
     aclGroups: Object.freeze([...aclGroups]),
     groupPickup,
     pickupQueues: Object.freeze([...pickupQueues]),
+    neverPickable,
+    pickupNotices,
   });
   return { ok: true, preferences };
 }
@@ -97,8 +113,8 @@ function idsOf(result: IdFieldResult): FieldResult<readonly string[]> {
   return result.ok ? { ok: true, value: result.ids } : { ok: false, errors: result.errors };
 }
 
-function groupPickupOf(raw: string | boolean): FieldResult<boolean> {
+function flagOf(name: FlagField, raw: string | boolean): FieldResult<boolean> {
   const value = parseFlag(raw);
   if (value !== undefined) return { ok: true, value };
-  return { ok: false, errors: [new InvalidFlagError('groupPickup', String(raw), FLAG_WORDS_RULE)] };
+  return { ok: false, errors: [new InvalidFlagError(name, String(raw), FLAG_WORDS_RULE)] };
 }

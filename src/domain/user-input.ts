@@ -64,7 +64,7 @@ function problemOf(error: InputError): InputProblem {
 function fieldOf(error: InputError): InputField {
   if (error instanceof InvalidGroupNameError || error instanceof InvalidGroupListError) return GROUP_FIELDS[error.kind];
   if (error instanceof InvalidIdError || error instanceof InvalidIdListError) return ID_FIELDS[error.kind];
-  if (error instanceof InvalidFlagError) return 'groupPickup';
+  if (error instanceof InvalidFlagError) return error.field;
   return 'user';
 }
 

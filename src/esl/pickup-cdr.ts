@@ -4,7 +4,7 @@ import { assertChannelUuid } from './safe-args.ts';
 export interface PickupCdr {
   /** The picker, `user@domain`. */
   readonly by: string;
-  /** group | extension | queue | legacy-group */
+  /** group | my-groups | extension | queue | legacy-group */
   readonly form: string;
   /** The group, extension or queue picked from ('' for legacy group pickup). */
   readonly target: string;

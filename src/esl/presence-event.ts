@@ -39,3 +39,13 @@ export function probedEntity(headers: Readonly<Record<string, string>>): string 
   if (probeType !== undefined && probeType !== 'dialog') return undefined;
   return headers.to;
 }
+
+/**
+ * The entity (`from`, e.g. 200@pbx.test) of FreeSWITCH's own PRESENCE_IN for a channel that is hanging up
+ * (switch_channel_presence: the channel's data, `Answer-State: hangup`, capture 11); undefined for any other
+ * PRESENCE_IN, ours included (they carry no channel data).
+ */
+export function nativeHangupOf(headers: Readonly<Record<string, string>>): string | undefined {
+  if (!headers['Unique-ID'] || headers['Answer-State'] !== 'hangup') return undefined;
+  return headers.from;
+}

@@ -2,6 +2,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { Logger } from 'pino';
 import type { HttpListenConfig } from '../config/config.ts';
 import type { AdminContext } from './admin-context.ts';
+import { adminApi, API_PREFIX, MAX_PATH_PARAMETER_LENGTH } from './api/admin-api.ts';
+import { boardRoutes } from './board/board-routes.ts';
 import { healthRoutes, type StatusSource } from './health-routes.ts';
 import { metricsRoute, type MetricsSource } from './metrics-route.ts';
 
@@ -24,9 +26,20 @@ export interface RunningHttpServer {
  * Requests are not logged one by one (a scrape every few seconds would drown the call lines); errors are.
  */
 export function buildHttpApp(sources: HttpSources, logger: Logger): FastifyInstance {
-  const app = Fastify({ loggerInstance: logger.child({ module: 'http' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 64 * 1024 });
+  const app = Fastify({
+    loggerInstance: logger.child({ module: 'http' }) as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 64 * 1024,
+    // The API's path parameters (a user "extension@domain", a group) are longer than Fastify's default of 100.
+    routerOptions: { maxParamLength: MAX_PATH_PARAMETER_LENGTH },
+    // Closing comes last in the controller's stop, once the event streams are ended (preClose): a connection still
+    // open then, even one a client opened ahead and never used, would hold the stop until it times out.
+    forceCloseConnections: true,
+  });
   app.register(healthRoutes, { status: sources.status });
   app.register(metricsRoute, { metrics: sources.metrics });
+  app.register(boardRoutes, { admin: sources.admin });
+  app.register(adminApi, { prefix: API_PREFIX, admin: sources.admin });
   return app;
 }
 

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { messageDelayOf } from '../domain/group-notices.ts';
 import { pickupNoticeText } from '../domain/notification.ts';
 import { reasonOf } from '../logger.ts';
 import type { EslClient } from '../esl/client.ts';
@@ -19,11 +20,11 @@ export interface RingingCallNotice {
 }
 
 /**
- * Pickup notices (beyond the spec; off unless a group sets a delay): when a call still rings unanswered in a
- * group after the group's delay, every user who may pick it up gets a SIP MESSAGE through FreeSWITCH's `chat` API
- * (`chat sip|<from>|<profile>/<user>@<domain>|<text>`: without the profile it is not sent, capture 12) naming
- * the caller and the group. Nothing is sent if the call was answered or picked up first. Sent once per call and
- * group across the cluster.
+ * Pickup notices (beyond the spec; only for groups whose notices are by message): when a call still rings unanswered
+ * in a group after the group's delay, every user who may pick it up and did not opt out gets a SIP MESSAGE through
+ * FreeSWITCH's `chat` API (`chat sip|<from>|<profile>/<user>@<domain>|<text>`: without the profile it is not sent,
+ * capture 12) naming the caller and the group. Nothing is sent if the call was answered or picked up first, or was
+ * never pickable (the store offers such a call in no group). Sent once per call and group across the cluster.
  */
 export class PickupNotifier {
   private readonly scheduled = new Set<string>();
@@ -66,7 +67,7 @@ export class PickupNotifier {
     const key = `${domain} ${group}`;
     const cached = this.settingsCache.get(key);
     if (cached && Date.now() - cached.readAt < SETTINGS_CACHE_MS) return cached.notifyAfterSeconds;
-    const { notifyAfterSeconds } = await this.groups.get(domain, group);
+    const notifyAfterSeconds = messageDelayOf(await this.groups.get(domain, group));
     this.settingsCache.set(key, { readAt: Date.now(), notifyAfterSeconds });
     return notifyAfterSeconds;
   }
@@ -81,7 +82,7 @@ export class PickupNotifier {
     if (!(await this.calls.isOffered(call.domain, group, call.callUuid))) return;
     if (!(await this.groups.markNotified(call.domain, call.callUuid, group))) return;
     const text = pickupNoticeText({ callerNumber: call.callerNumber, callerName: call.callerName, group, ringingSeconds, prefix: this.settings.prefix });
-    const users = (await this.preferences.list(call.domain)).filter((user) => user.preferences.pickupGroups.includes(group));
+    const users = (await this.preferences.list(call.domain)).filter(({ preferences }) => preferences.pickupNotices && preferences.pickupGroups.includes(group));
     const from = `${this.settings.prefix}${group}@${call.domain}`;
     let sent = 0;
     for (const { extension } of users) {

@@ -60,6 +60,8 @@ function formLabel(form: string): PickupFormLabel {
     case 'extension':
     case 'queue':
       return form;
+    case 'my-groups':
+      return 'my_groups';
     case 'legacy-group':
       return 'legacy_group';
     default:

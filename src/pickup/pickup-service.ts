@@ -520,6 +520,8 @@ function candidateIndexOf(search: PickupSearch): CandidateIndex {
   switch (search.kind) {
     case 'group':
       return { group: search.group };
+    case 'groups-in-order':
+      return { groupsInOrder: search.groups };
     case 'extension':
       return { extension: search.extension };
     case 'acl-groups':
@@ -529,7 +531,7 @@ function candidateIndexOf(search: PickupSearch): CandidateIndex {
   }
 }
 
-/** The group, extension or queue a target names ('' for legacy group pickup). */
+/** The group, extension or queue a target names ('' for legacy group pickup and for the picker's own groups). */
 function targetName(target: PickupTarget): string {
   switch (target.kind) {
     case 'group':
@@ -538,6 +540,7 @@ function targetName(target: PickupTarget): string {
       return target.extension;
     case 'queue':
       return target.queueId;
+    case 'my-groups':
     case 'legacy-group':
       return '';
   }

@@ -16,8 +16,10 @@ export interface RingingLeg {
   readonly callerName: string;
   /** The queue the call rings through, if any (indexed for 88cg_<queue>). */
   readonly queue?: string | undefined;
-  /** 'callcenter': a queue member mod_callcenter already answered. */
+  /** 'callcenter': a caller already answered who waits unbridged (see CallKind). */
   readonly callKind?: CallKind;
+  /** The dialplan marked the leg never pickable (fs_pickup_exclude): the whole call is offered nowhere, for good. */
+  readonly excluded?: boolean;
 }
 
 /** A call a picker now holds the claim on. */
@@ -36,6 +38,11 @@ export interface ClaimedCall {
 export interface StoredCall {
   readonly callUuid: string;
   readonly node: string;
+  /** Caller id as received (untrusted text from SIP). */
+  readonly callerNumber: string;
+  readonly callerName: string;
+  /** The queue the call rings through; '' for none. */
+  readonly queue: string;
   readonly state: 'ringing' | 'claimed' | 'offline';
   readonly claimedBy: string;
   readonly startedAt: number;
@@ -44,8 +51,14 @@ export interface StoredCall {
   readonly legs: Readonly<Record<string, string>>;
 }
 
-/** Where to look for candidates. */
-export type CandidateIndex = { readonly group: string } | { readonly extension: string } | { readonly aclGroups: readonly string[] } | { readonly queue: string };
+/** Where a call is offered on its own index: under one of its call groups, to an extension it rings, through its queue. */
+export type OfferIndex = { readonly group: string } | { readonly extension: string } | { readonly queue: string };
+
+/**
+ * Where to look for candidates: one index; the indexes of several call groups in turn, the first with a pickable call
+ * giving it (a picker's own pickup groups, in their order); or the legacy ACL groups' indexes together.
+ */
+export type CandidateIndex = OfferIndex | { readonly groupsInOrder: readonly string[] } | { readonly aclGroups: readonly string[] };
 
 /** One claim: which picker looks where, how to choose, and on which facts its permission was decided. */
 export interface ClaimRequest {
@@ -110,6 +123,7 @@ export class CallStore {
       this.settings.callTtlSeconds,
       leg.queue ?? '',
       leg.callKind ?? 'user',
+      leg.excluded ? '1' : '0',
     ]);
     if (!Array.isArray(reply) || reply.length !== 2) throw new StoreReplyError(`ringLeg replied ${JSON.stringify(reply)}`);
     const outcome = RING_OUTCOMES[reply[0] as keyof typeof RING_OUTCOMES];
@@ -133,12 +147,17 @@ export class CallStore {
     return outcome;
   }
 
-  /** Ends a call for pickup purposes (caller gone, picked up, or no longer pickable). True if it was known. */
+  /**
+   * Ends a call for pickup purposes (picked up, answered, or no longer on its switch). True if it was known. Its caller
+   * may still be there: a leg that rings for it later (a transfer) makes it a call again.
+   */
   async endCall(domain: string, callUuid: string, node: string): Promise<boolean> {
-    const reply = await runScript(this.redis, 'endCall', this.callKeys(domain, callUuid), [callUuid, this.settings.tombstoneTtlSeconds, this.settings.callTtlSeconds]);
-    if (reply !== 0 && reply !== 1) throw new StoreReplyError(`endCall replied ${JSON.stringify(reply)}`);
-    await this.redis.srem(this.keys.nodeCalls(node), `${domain} ${callUuid}`);
-    return reply === 1;
+    return this.deleteCall(domain, callUuid, node, false);
+  }
+
+  /** The caller hung up: the call ends for good (late or repeated events never bring it back). True if it was known. */
+  async callerHungUp(domain: string, callUuid: string, node: string): Promise<boolean> {
+    return this.deleteCall(domain, callUuid, node, true);
   }
 
   /**
@@ -148,7 +167,8 @@ export class CallStore {
    */
   async claim(request: ClaimRequest): Promise<ClaimedCall | 'stale' | undefined> {
     const guards = [...request.preferenceRevisions].map(([extension, revision]) => `${extension}=${revision}`).join(' ');
-    const reply = await runScript(this.redis, 'claimCall', this.candidateKeys(request.domain, request.index, request.pickerUuid), [
+    const { indexes, search } = this.candidateIndexes(request.domain, request.index);
+    const reply = await runScript(this.redis, 'claimCall', [this.keys.domainBase(request.domain), ...indexes], [
       request.pickerUuid,
       request.strategy,
       request.random,
@@ -158,6 +178,7 @@ export class CallStore {
       [...request.deadNodes].join(' '),
       request.tried.join(' '),
       guards,
+      search,
     ]);
     if (reply === null) return undefined;
     if (Array.isArray(reply) && reply.length === 1 && reply[0] === 'stale') return 'stale';
@@ -185,6 +206,9 @@ export class CallStore {
     return {
       callUuid,
       node: fields.node ?? '',
+      callerNumber: fields.callerNumber ?? '',
+      callerName: fields.callerName ?? '',
+      queue: fields.queue ?? '',
       state: fields.state === 'claimed' || fields.state === 'offline' ? fields.state : 'ringing',
       claimedBy: fields.claimedBy ?? '',
       startedAt: Number(fields.startedAt),
@@ -197,6 +221,13 @@ export class CallStore {
   /** Is the call offered under that call group right now (ringing, not claimed, its node live)? */
   async isOffered(domain: string, group: string, callUuid: string): Promise<boolean> {
     return (await this.redis.zscore(this.keys.groupIndex(domain, group), callUuid)) !== null;
+  }
+
+  /** How many calls are offered under an index, and the uuids of the oldest `limit` of them, oldest first. */
+  async offered(domain: string, index: OfferIndex, limit: number): Promise<{ total: number; callUuids: string[] }> {
+    const key = this.indexKey(domain, index);
+    const [total, callUuids] = await Promise.all([this.redis.zcard(key), this.redis.zrange(key, 0, limit - 1)]);
+    return { total, callUuids };
   }
 
   /** Uuids of the calls offered under a call group, oldest first. */
@@ -223,12 +254,24 @@ export class CallStore {
     await this.redis.srem(this.keys.nodeCalls(node), `${domain} ${callUuid}`);
   }
 
-  private candidateKeys(domain: string, index: CandidateIndex, pickerUuid: string): string[] {
-    const base = this.keys.domainBase(domain);
-    if ('group' in index) return [this.keys.groupIndex(domain, index.group), base];
-    if ('extension' in index) return [this.keys.extensionIndex(domain, index.extension), base];
-    if ('queue' in index) return [this.keys.queueIndex(domain, index.queue), base];
-    return [this.keys.claimScratch(domain, pickerUuid), base, ...index.aclGroups.map((group) => this.keys.aclIndex(domain, group))];
+  /** The index keys a claim searches, and how: in turn ('ordered': the first with a pickable call) or as one ('union'). */
+  private candidateIndexes(domain: string, index: CandidateIndex): { indexes: string[]; search: 'ordered' | 'union' } {
+    if ('aclGroups' in index) return { indexes: index.aclGroups.map((group) => this.keys.aclIndex(domain, group)), search: 'union' };
+    if ('groupsInOrder' in index) return { indexes: index.groupsInOrder.map((group) => this.keys.groupIndex(domain, group)), search: 'ordered' };
+    return { indexes: [this.indexKey(domain, index)], search: 'ordered' };
+  }
+
+  private indexKey(domain: string, index: OfferIndex): string {
+    if ('group' in index) return this.keys.groupIndex(domain, index.group);
+    if ('extension' in index) return this.keys.extensionIndex(domain, index.extension);
+    return this.keys.queueIndex(domain, index.queue);
+  }
+
+  private async deleteCall(domain: string, callUuid: string, node: string, forGood: boolean): Promise<boolean> {
+    const reply = await runScript(this.redis, 'endCall', this.callKeys(domain, callUuid), [callUuid, this.settings.tombstoneTtlSeconds, this.settings.callTtlSeconds, forGood ? '1' : '0']);
+    if (reply !== 0 && reply !== 1) throw new StoreReplyError(`endCall replied ${JSON.stringify(reply)}`);
+    await this.redis.srem(this.keys.nodeCalls(node), `${domain} ${callUuid}`);
+    return reply === 1;
   }
 
   private callKeys(domain: string, callUuid: string): [string, string] {

@@ -1,29 +1,36 @@
+import { DEFAULT_GROUP_NOTICES, type GroupNotices, isNoticeDelay, parseNoticeMode } from '../domain/group-notices.ts';
+import { DEFAULT_CALL_STORE_SETTINGS } from './call-store.ts';
 import type { Keys } from './keys.ts';
 import type { RedisConnection } from './redis-connection.ts';
+import { runScript } from './scripts.ts';
 
-/** Per call group options (beyond the spec). */
-export interface GroupSettings {
-  /** Send "you may pick this up" notices after a call rang this long unanswered; undefined = off (the default). */
-  readonly notifyAfterSeconds: number | undefined;
-}
-
-/** Group options in Redis: `fsp:{domain}:groupcfg:<group>`. */
+/**
+ * Per call group options (beyond the spec) in Redis: `fsp:{domain}:groupcfg:<group>`, what the group tells about its
+ * pickable calls (GroupNotices). Nothing stored is the default (the lamp only).
+ */
 export class GroupSettingsStore {
   constructor(
     private readonly redis: RedisConnection,
     private readonly keys: Keys,
   ) {}
 
-  async get(domain: string, group: string): Promise<GroupSettings> {
-    const value = await this.redis.hget(this.keys.groupSettings(domain, group), 'notifyAfterSeconds');
-    const seconds = value === null ? Number.NaN : Number(value);
-    return { notifyAfterSeconds: Number.isInteger(seconds) && seconds > 0 ? seconds : undefined };
+  async get(domain: string, group: string): Promise<GroupNotices> {
+    const [notify, delay] = await this.redis.hmget(this.keys.groupSettings(domain, group), 'notify', 'notifyAfterSeconds');
+    const seconds = delay == null ? Number.NaN : Number(delay);
+    // Written before the mode existed: a delay alone (notices by message), or nothing.
+    const mode = notify == null ? (isNoticeDelay(seconds) ? 'message' : undefined) : parseNoticeMode(notify);
+    if (mode === 'message') return isNoticeDelay(seconds) ? { mode, afterSeconds: seconds } : DEFAULT_GROUP_NOTICES;
+    return mode === undefined ? DEFAULT_GROUP_NOTICES : { mode };
   }
 
-  async set(domain: string, group: string, settings: GroupSettings): Promise<void> {
-    const key = this.keys.groupSettings(domain, group);
-    if (settings.notifyAfterSeconds === undefined) await this.redis.del(key);
-    else await this.redis.hset(key, 'notifyAfterSeconds', settings.notifyAfterSeconds);
+  /** Stores the group's notices and puts its lamp right at once (one script). */
+  async set(domain: string, group: string, notices: GroupNotices): Promise<void> {
+    await runScript(this.redis, 'setGroupNotices', [this.keys.groupSettings(domain, group), this.keys.domainBase(domain)], [
+      group,
+      notices.mode,
+      notices.mode === 'message' ? notices.afterSeconds : '',
+      DEFAULT_CALL_STORE_SETTINGS.callTtlSeconds,
+    ]);
   }
 
   /** Marks a notice as sent for one call and group; false when some controller already sent it. */

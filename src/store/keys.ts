@@ -11,7 +11,7 @@ export class Keys {
     return `${this.prefix}:{${domain}}:`;
   }
 
-  /** hash: callGroups, pickupGroups, aclGroups, groupPickup, pickupQueues (canonical fields), rev, updatedAt */
+  /** hash: callGroups, pickupGroups, aclGroups, groupPickup, pickupQueues, neverPickable, pickupNotices (canonical fields), rev, updatedAt */
   user(domain: string, extension: string): string {
     return `${this.domainBase(domain)}user:${extension}`;
   }
@@ -21,7 +21,7 @@ export class Keys {
     return `${this.domainBase(domain)}users`;
   }
 
-  /** hash: node, startedAt, callerNumber, callerName, groups, state (ringing|claimed), claimedBy, updatedAt */
+  /** hash: node, startedAt, callerNumber, callerName, groups, aclGroups, queue, kind, excluded, state (ringing|claimed|offline), claimedBy, updatedAt */
   call(domain: string, callUuid: string): string {
     return `${this.domainBase(domain)}call:${callUuid}`;
   }
@@ -41,17 +41,12 @@ export class Keys {
     return `${this.domainBase(domain)}acl:${aclGroup}`;
   }
 
-  /** scratch key of one picker's claim over several indexes (deleted by the script that made it) */
-  claimScratch(domain: string, pickerUuid: string): string {
-    return `${this.domainBase(domain)}scratch:${pickerUuid}`;
-  }
-
   /** sorted set of pickable call uuids ringing through one queue (88cg_<queue>) */
   queueIndex(domain: string, queue: string): string {
     return `${this.domainBase(domain)}queue:${queue}`;
   }
 
-  /** hash: notifyAfterSeconds — options of one call group */
+  /** hash: notify (off|message; none: lamp), notifyAfterSeconds — what one call group tells about its calls */
   groupSettings(domain: string, group: string): string {
     return `${this.domainBase(domain)}groupcfg:${group}`;
   }
@@ -64,6 +59,11 @@ export class Keys {
   /** hash: state (early|terminated), version — the BLF lamp of a call group, set by the scripts */
   blfState(domain: string, group: string): string {
     return `${this.domainBase(domain)}blf:${group}`;
+  }
+
+  /** hash: nodes (where calls offered under the extension ring, space-separated), version — its BLF lamp, set by the scripts */
+  extensionLamp(domain: string, extension: string): string {
+    return `${this.domainBase(domain)}extlamp:${extension}`;
   }
 
   /** stream of the domain's pickup records (capped; it expires after a month without a pickup) */
@@ -104,6 +104,11 @@ export class Keys {
   /** pub/sub channel: a group's BLF lamp changed (published by the Lua scripts) */
   presenceChannel(): string {
     return `${this.prefix}:presence`;
+  }
+
+  /** pub/sub channel: where an extension's pickable calls ring changed (published by the Lua scripts) */
+  extensionLampChannel(): string {
+    return `${this.prefix}:extension-lamps`;
   }
 
   /** pub/sub channel: what rings in some groups of a domain may have changed (`{domain, groups}`, published by the Lua scripts) */

@@ -10,10 +10,10 @@ export interface PickupRecord {
   readonly picker: string;
   readonly pickerUuid: string;
   readonly pickerNode: string;
-  /** group | extension | queue | legacy-group, or '' when the dialled string was not a pickup code. */
+  /** group | my-groups | extension | queue | legacy-group, or '' when the dialled string was not a pickup code. */
   readonly form: string;
   readonly dialled: string;
-  /** The group, extension or queue asked for ('' for legacy group pickup). */
+  /** The group, extension or queue asked for ('' for legacy group pickup and for my-groups). */
   readonly target: string;
   /** picked | failed | abandoned | caller-dropped (FreeSWITCH's intercept race hung the caller up, capture 18) */
   readonly result: string;

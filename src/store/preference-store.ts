@@ -47,6 +47,16 @@ export class PreferenceStore {
   }
 
   /**
+   * The current preferences of these users, read in one round trip, as a lookup for validating changes to them
+   * (a user not read, or not configured: the defaults).
+   */
+  async currentOf(users: readonly UserRef[]): Promise<(user: UserRef) => UserPreferences> {
+    const rows = await this.getRevised(users);
+    const byUser = new Map(users.map((user, i) => [this.keys.user(user.domain, user.extension), rows[i]!.preferences]));
+    return (user) => byUser.get(this.keys.user(user.domain, user.extension)) ?? EMPTY_PREFERENCES;
+  }
+
+  /**
    * Writes several users at once: one MULTI/EXEC per domain, so nothing of a domain is half-written
    * (a single Redis, or one domain on a Cluster, is all-or-nothing; validation happens before, for all).
    */
@@ -60,7 +70,7 @@ export class PreferenceStore {
         if (isEmpty(preferences)) {
           transaction.del(key).srem(this.keys.users(domain), user.extension);
         } else {
-          // The Lua scripts read these fields: comma-separated lists, groupPickup as 1/0. A fresh random revision
+          // The Lua scripts read these fields: comma-separated lists, yes/no settings as 1/0. A fresh random revision
           // (never reused, unlike a counter that a delete would reset) tells cached copies apart.
           transaction
             .hset(key, {
@@ -69,6 +79,8 @@ export class PreferenceStore {
               aclGroups: preferences.aclGroups.join(','),
               groupPickup: preferences.groupPickup ? '1' : '0',
               pickupQueues: preferences.pickupQueues.join(','),
+              neverPickable: preferences.neverPickable ? '1' : '0',
+              pickupNotices: preferences.pickupNotices ? '1' : '0',
               rev: randomBytes(9).toString('base64url'),
               updatedAt: this.now(),
             })
@@ -86,27 +98,59 @@ export class PreferenceStore {
 
   /** Every configured user of a domain, sorted by extension. */
   async list(domain: string): Promise<Array<{ extension: string } & RevisedPreferences>> {
-    const extensions = (await this.redis.smembers(this.keys.users(domain))).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-    const rows = await this.getRevised(extensions.map((extension) => ({ extension, domain })));
-    return extensions.map((extension, i) => ({ extension, ...rows[i]! }));
+    return this.withPreferences(domain, (await this.redis.smembers(this.keys.users(domain))).sort(compareExtensions));
+  }
+
+  /**
+   * One page of a domain's configured users in the order of `list`: at most `limit` of those after the extension
+   * `after` (from the first when undefined), and the extension to continue after when more follow. The order
+   * depends on nothing but the extensions, so a walk sees every user configured throughout it exactly once.
+   */
+  async page(domain: string, limit: number, after?: string): Promise<{ users: Array<{ extension: string } & RevisedPreferences>; next: string | undefined }> {
+    const following = (await this.redis.smembers(this.keys.users(domain))).filter((extension) => after === undefined || compareExtensions(extension, after) > 0).sort(compareExtensions);
+    const extensions = following.slice(0, limit);
+    return { users: await this.withPreferences(domain, extensions), next: following.length > limit ? extensions.at(-1) : undefined };
   }
 
   /** Domains that have at least one configured user (ever). */
   async domains(): Promise<string[]> {
     return (await this.redis.smembers(this.keys.domains())).sort();
   }
+
+  private async withPreferences(domain: string, extensions: readonly string[]): Promise<Array<{ extension: string } & RevisedPreferences>> {
+    const rows = await this.getRevised(extensions.map((extension) => ({ extension, domain })));
+    return extensions.map((extension, i) => ({ extension, ...rows[i]! }));
+  }
 }
 
-const FIELDS = ['callGroups', 'pickupGroups', 'aclGroups', 'groupPickup', 'pickupQueues'] as const;
+const NUMERIC_ORDER = new Intl.Collator('en', { numeric: true });
+
+/** Extensions in the order people expect ("9" before "10"); ties of that order ("10", "010") by code units: a total order. */
+function compareExtensions(a: string, b: string): number {
+  return NUMERIC_ORDER.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+const FIELDS = ['callGroups', 'pickupGroups', 'aclGroups', 'groupPickup', 'pickupQueues', 'neverPickable', 'pickupNotices'] as const;
 
 function revisedOf(fields: ReadonlyArray<string | null>): RevisedPreferences {
-  const [callGroups, pickupGroups, aclGroups, groupPickup, pickupQueues, revision] = fields;
-  const preferences = { callGroups: split(callGroups), pickupGroups: split(pickupGroups), aclGroups: split(aclGroups), groupPickup: groupPickup === '1', pickupQueues: split(pickupQueues) };
+  const [callGroups, pickupGroups, aclGroups, groupPickup, pickupQueues, neverPickable, pickupNotices, revision] = fields;
+  // Users written before a setting existed have no field for it: they get its default.
+  const preferences: UserPreferences = {
+    callGroups: split(callGroups),
+    pickupGroups: split(pickupGroups),
+    aclGroups: split(aclGroups),
+    groupPickup: groupPickup === '1',
+    pickupQueues: split(pickupQueues),
+    neverPickable: neverPickable === '1',
+    pickupNotices: pickupNotices !== '0',
+  };
   return { preferences: isEmpty(preferences) ? EMPTY_PREFERENCES : preferences, revision: revision ?? '' };
 }
 
+/** Nothing differs from the defaults: nothing to store. */
 function isEmpty(preferences: UserPreferences): boolean {
-  return preferences.callGroups.length + preferences.pickupGroups.length + preferences.aclGroups.length + preferences.pickupQueues.length === 0 && !preferences.groupPickup;
+  const lists = preferences.callGroups.length + preferences.pickupGroups.length + preferences.aclGroups.length + preferences.pickupQueues.length;
+  return lists === 0 && preferences.groupPickup === EMPTY_PREFERENCES.groupPickup && preferences.neverPickable === EMPTY_PREFERENCES.neverPickable && preferences.pickupNotices === EMPTY_PREFERENCES.pickupNotices;
 }
 
 function split(field: string | null | undefined): string[] {

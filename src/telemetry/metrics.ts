@@ -5,7 +5,7 @@ import packageJson from '../../package.json' with { type: 'json' };
 export type PickupResultLabel = 'picked' | 'caller_dropped' | 'abandoned' | 'not_permitted' | 'nothing_to_pick' | 'invalid_dialled' | 'unauthenticated' | 'unavailable';
 
 /** The dialled form of a request, as a metric label. */
-export type PickupFormLabel = 'group' | 'extension' | 'queue' | 'legacy_group' | 'none';
+export type PickupFormLabel = 'group' | 'my_groups' | 'extension' | 'queue' | 'legacy_group' | 'none';
 
 /** How a cross-node hand-off ended. */
 export type HandoffResultLabel = 'picked' | 'refused' | 'picker_gone' | 'impossible' | 'unconfirmed';

@@ -5,8 +5,6 @@ import type { LiveRingingLeg } from '../esl/channel-snapshot.ts';
 import type { RingingCallNotice } from '../pickup/notifier.ts';
 import type { CallStore } from '../store/call-store.ts';
 
-type LegFact = Extract<ChannelFact, { kind: 'leg-ringing' | 'leg-stopped' | 'call-ended' }>;
-
 /** A queue id as 88cg_<id> can name it (the domain's id rule). */
 const QUEUE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -21,11 +19,13 @@ export interface ResyncReport {
 /**
  * Mirrors the ringing calls of one FreeSWITCH node into the store. Every handler is idempotent and the store's
  * scripts are monotonic per leg (ringing, then gone for good), so duplicated, late or reordered events — or two
- * controllers serving the same node — converge on the same state.
+ * controllers serving the same node — converge on the same state. A leg that rings the very user who placed the
+ * call (their own phone, rung by their own call to a ring group) never makes that call pickable.
  */
 export class RingingTracker {
   private readonly log: Logger;
   private readonly ringingListeners: Array<(call: RingingCallNotice) => unknown> = [];
+  private readonly callers = new AuthenticatedCallers();
 
   constructor(
     private readonly calls: CallStore,
@@ -41,8 +41,14 @@ export class RingingTracker {
     this.ringingListeners.push(listener);
   }
 
-  /** Applies one channel fact. Rejects only when the store is unavailable (the caller schedules a resync). */
-  async apply(fact: LegFact): Promise<void> {
+  /**
+   * Applies one channel fact. Rejects only when the store is unavailable (the caller schedules a resync). Who placed a
+   * call is noted before the first await: facts are applied in the order they arrive.
+   */
+  async apply(fact: ChannelFact): Promise<void> {
+    if (fact.kind === 'caller-authenticated') return this.callers.remember(fact.callUuid, fact.extension, fact.domain);
+    if (fact.kind === 'call-ended') this.callers.forget(fact.callUuid);
+    if (fact.domain === undefined) return;
     // Users and domains come from dial strings the dialplan built, possibly from what a caller dialled.
     const invalid = validateDomain(fact.domain) ?? ('extension' in fact ? validateExtension(fact.extension) : undefined);
     if (invalid) {
@@ -55,6 +61,10 @@ export class RingingTracker {
     }
     switch (fact.kind) {
       case 'leg-ringing':
+        if (this.callers.placedBy(fact.callUuid, fact.extension, fact.domain)) {
+          this.log.debug({ callUuid: fact.callUuid, legUuid: fact.legUuid, extension: fact.extension }, 'ignored the caller’s own phone ringing for their own call');
+          return;
+        }
         return this.legRinging({ ...fact, node: this.node });
       case 'leg-stopped': {
         const outcome = await this.calls.removeLeg(fact.domain, fact.callUuid, fact.legUuid, this.node);
@@ -66,7 +76,7 @@ export class RingingTracker {
         return;
       }
       case 'call-ended':
-        if (await this.calls.endCall(fact.domain, fact.callUuid, this.node)) {
+        if (await this.calls.callerHungUp(fact.domain, fact.callUuid, this.node)) {
           this.log.info({ callUuid: fact.callUuid, domain: fact.domain, cause: fact.cause }, 'caller hung up; call no longer pickable');
         }
         return;
@@ -84,6 +94,7 @@ export class RingingTracker {
     const liveLegsByCall = new Map<string, Set<string>>();
     for (const leg of live) {
       if (validateDomain(leg.domain) || validateExtension(leg.extension) || (leg.queue !== undefined && !QUEUE_ID.test(leg.queue))) continue;
+      if (leg.caller === `${leg.extension}@${leg.domain}`) continue;
       liveLegsByCall.set(leg.callUuid, (liveLegsByCall.get(leg.callUuid) ?? new Set()).add(leg.legUuid));
       const { outcome } = await this.calls.addRingingLeg({ ...leg, node: this.node });
       if (outcome === 'added') legsAdded++;
@@ -129,5 +140,34 @@ export class RingingTracker {
       { callUuid: leg.callUuid, legUuid: leg.legUuid, domain: leg.domain, extension: leg.extension, groups: callGroups, queue: leg.queue, callerNumber: leg.callerNumber },
       'leg ringing',
     );
+  }
+}
+
+/** Calls live past this long without their hangup seen are forgotten (the store drops them after as long). */
+const CALLER_MEMORY_MS = 4 * 3600_000;
+
+/**
+ * The directory users who placed the calls of one node (their phone authenticated), from the caller's leg's creation
+ * to its hangup: in memory, as every controller of the node sees the same events. Entries whose hangup was missed
+ * (an event socket lost meanwhile) are dropped after the longest a call is kept.
+ */
+class AuthenticatedCallers {
+  private readonly users = new Map<string, { readonly user: string; readonly at: number }>();
+
+  remember(callUuid: string, extension: string, domain: string): void {
+    const now = Date.now();
+    if (this.users.size % 1024 === 1023) {
+      for (const [uuid, entry] of this.users) if (now - entry.at > CALLER_MEMORY_MS) this.users.delete(uuid);
+    }
+    this.users.set(callUuid, { user: `${extension}@${domain}`, at: now });
+  }
+
+  forget(callUuid: string): void {
+    this.users.delete(callUuid);
+  }
+
+  /** Whether the call was placed by that very user. */
+  placedBy(callUuid: string, extension: string, domain: string): boolean {
+    return this.users.get(callUuid)?.user === `${extension}@${domain}`;
   }
 }

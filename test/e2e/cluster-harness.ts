@@ -6,7 +6,7 @@ import { ControllerProcess } from '../helpers/controller-process.ts';
 import type { Cluster, Redis } from 'ioredis';
 import { Keys } from '../../src/store/keys.ts';
 import { keysUnder, testCluster, testRedis } from '../helpers/redis-client.ts';
-import { FreeSwitchSimulator, SipNetwork } from '../simulator/index.ts';
+import { FreeSwitchSimulator, SipNetwork, type SimulatorOptions } from '../simulator/index.ts';
 import { PICKUP_OUTCOMES, startServing } from './harness.ts';
 
 export { setUsers as setClusterUsers } from './harness.ts';
@@ -47,6 +47,8 @@ export async function startClusterBed(
     redisCluster?: ReadonlyArray<{ host: string; port: number }>;
     /** What a node's controllers announce as its cluster SIP address, when it should differ from where it listens. */
     announcedSipAddress?: Record<number, string>;
+    /** More settings of every node's simulator (its directory, FreeSWITCH's own presence, …). */
+    simulator?: Omit<SimulatorOptions, 'switchname' | 'sipNetwork' | 'clusterSipAddress' | 'clusterAcl'>;
   } = {},
 ): Promise<ClusterBed> {
   const network = new SipNetwork();
@@ -61,7 +63,7 @@ export async function startClusterBed(
   for (let i = 0; i < nodeCount; i++) {
     const name = `node${i + 1}-${randomUUID().slice(0, 4)}`;
     const sipAddress = `${CLUSTER_IPS[i]}:5090`;
-    const sim = new FreeSwitchSimulator({ parkTickMs: 5, switchname: name, sipNetwork: network, clusterSipAddress: sipAddress, clusterAcl: acl });
+    const sim = new FreeSwitchSimulator({ parkTickMs: 5, ...options.simulator, switchname: name, sipNetwork: network, clusterSipAddress: sipAddress, clusterAcl: acl });
     const port = await sim.listen(0);
     const env = {
       ...redisEnv,

@@ -90,7 +90,7 @@ describe('pickup notices', () => {
     const [a, b] = nodes();
     const domain = freshDomain();
     await setClusterUsers(bed, domain, { '100': { pickupGroups: ['sales'] }, '101': { pickupGroups: ['sales', 'support'] }, '102': { pickupGroups: ['support'] }, '200': { callGroups: ['sales'] } });
-    await new GroupSettingsStore(redis, new Keys(bed.prefix)).set(domain, 'sales', { notifyAfterSeconds: 1 });
+    await new GroupSettingsStore(redis, new Keys(bed.prefix)).set(domain, 'sales', { mode: 'message', afterSeconds: 1 });
     for (const user of ['100', '101', '102']) a.sim.registerPhone(`${user}@${domain}`);
     const before = a.sim.messages().length + b.sim.messages().length;
     const call = await a.sim.placeCall({ domain, targets: ['200'], callerNumber: '5551234', callerName: 'Customer' });
@@ -110,7 +110,7 @@ describe('pickup notices', () => {
     const [a] = nodes();
     const domain = freshDomain();
     await setClusterUsers(bed, domain, { '100': { pickupGroups: ['sales'] }, '200': { callGroups: ['sales'] } });
-    await new GroupSettingsStore(redis, new Keys(bed.prefix)).set(domain, 'sales', { notifyAfterSeconds: 1 });
+    await new GroupSettingsStore(redis, new Keys(bed.prefix)).set(domain, 'sales', { mode: 'message', afterSeconds: 1 });
     a.sim.registerPhone(`100@${domain}`);
     const before = a.sim.messages().length;
     const call = await a.sim.placeCall({ domain, targets: ['200'] });

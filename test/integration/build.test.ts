@@ -2,7 +2,7 @@
  * The production build: `npm run build` in a copy of the project (so that a concurrent test run never sees a
  * half-written dist/), then the compiled code run by plain node — no TypeScript loader.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,6 +63,36 @@ describe('npm run build', () => {
       expect(result.stderr).toBe('fs-pickup: invalid configuration:\n  - FSP_ESL_PORT="abc": must be a TCP port (1-65535)\n');
       expect(result.status).toBe(2);
     }
+  });
+
+  it('runs the compiled controller with the pickup board served from dist/ (its page, script and style sheet)', async () => {
+    const token = 'build-board-Token-3f9a1c';
+    const controller = spawn(process.execPath, ['dist/main.js'], {
+      cwd: work,
+      env: { PATH: process.env.PATH ?? '', FSP_REDIS_URL: inject('redisUrl'), FSP_REDIS_KEY_PREFIX: 'build', FSP_API_TOKEN: token, FSP_HTTP_LISTEN: '127.0.0.1:0', FSP_SOCKET_LISTEN: '127.0.0.1:0', FSP_ESL_PORT: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => controller.once('exit', resolve));
+    try {
+      // The HTTP listener comes up without FreeSWITCH (port 1 refuses): the log line names its address.
+      const http = await new Promise<string>((resolve, reject) => {
+        let output = '';
+        controller.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          const address = /"http":"([^"]+)".*"msg":"health and metrics endpoints listening"/.exec(output)?.[1];
+          if (address) resolve(`http://${address}`);
+        });
+        void exited.then((code) => reject(new Error(`the controller exited (${code}) before listening:\n${output}`)));
+      });
+      for (const [path, file] of [['/board', 'board.html'], ['/board/board.js', 'board.js'], ['/board/board.css', 'board.css']] as const) {
+        const response = await fetch(`${http}${path}`, { headers: { authorization: `Bearer ${token}` } });
+        expect(response.status, path).toBe(200);
+        expect(await response.text(), path).toBe(readFileSync(join(REPO, 'src/http/board/static', file), 'utf8'));
+      }
+    } finally {
+      controller.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
   });
 });
 

@@ -53,8 +53,8 @@ describe.each(topologies())('CallStore against $name', ({ connect, teardown }) =
     const left: string[] = [];
     for (const key of await keysUnder(redis, prefix)) {
       if (key.includes(':user:') || key.endsWith(':users') || key.endsWith(':domains')) continue;
-      // Tombstones, request markers and BLF lamp states outlive a call on purpose, with a TTL.
-      if ((await redis.ttl(key)) > 0 && /:ended:|:request:|:blf:/.test(key)) continue;
+      // Tombstones, request markers and lamp states (group and extension) outlive a call on purpose, with a TTL.
+      if ((await redis.ttl(key)) > 0 && /:ended:|:request:|:blf:|:extlamp:/.test(key)) continue;
       left.push(key);
     }
     return left;

@@ -84,13 +84,43 @@ describe('pickupctl against a real Redis', () => {
     expect((await store.get({ extension: '501', domain: 'pbx.test' })).aclGroups).toEqual(['7']);
   });
 
-  it('switches pickup notices of a group on and off, refusing bad input', async () => {
-    expect((await cli(['notify', 'sales@pbx.test', '20'])).out).toEqual(['sales@pbx.test\tpickup notices after 20 s']);
+  it('sets what a group tells about its calls: a message after a delay, the lamp only (the default) or nothing; shows it', async () => {
+    expect((await cli(['notify', 'sales@pbx.test'])).out).toEqual(['sales@pbx.test\tnotices=lamp (no message)']);
+    expect((await cli(['notify', 'sales@pbx.test', '20'])).out).toEqual(['sales@pbx.test\tnotices=lamp and message after 20 s']);
     expect(await redis.hget(keys.groupSettings('pbx.test', 'sales'), 'notifyAfterSeconds')).toBe('20');
+    expect(JSON.parse((await cli(['notify', 'sales@pbx.test', '--json'])).out[0] ?? '')).toEqual({ group: 'sales', domain: 'pbx.test', notify: 'message', notifyAfterSeconds: 20 });
     expect((await cli(['notify', 'sales@pbx.test', 'soon'])).code).toBe(1);
     expect((await cli(['notify', 'cg_1@pbx.test', '20'])).code).toBe(1);
-    expect((await cli(['notify', 'sales@pbx.test', 'off'])).code).toBe(0);
+    expect((await cli(['notify', 'sales@pbx.test', 'off'])).out).toEqual(['sales@pbx.test\tnotices=off (no lamp, no message)']);
+    expect(await redis.hget(keys.groupSettings('pbx.test', 'sales'), 'notify')).toBe('off');
+    expect((await cli(['notify', 'sales@pbx.test', 'lamp'])).code).toBe(0);
+    // The default is stored as nothing at all.
     expect(await redis.exists(keys.groupSettings('pbx.test', 'sales'))).toBe(0);
+  });
+
+  it('reads a delay stored before the modes existed as notices by message', async () => {
+    await redis.hset(keys.groupSettings('pbx.test', 'legacy'), 'notifyAfterSeconds', '15');
+    expect((await cli(['notify', 'legacy@pbx.test'])).out).toEqual(['legacy@pbx.test\tnotices=lamp and message after 15 s']);
+  });
+
+  it('sets, shows and clears the never-pickable and pickup-notices settings of a user', async () => {
+    expect((await cli(['set', '800@pbx.test', '--call-groups', 'Board', '--never-pickable', 'yes', '--pickup-notices', 'no'])).code).toBe(0);
+    expect((await cli(['show', '800@pbx.test'])).out).toEqual(['800@pbx.test\tbehaviour=groups\tcall groups=Board\tpickup groups=-\tnever pickable=yes\tpickup notices=no']);
+    expect(JSON.parse((await cli(['list', 'pbx.test', '--json'])).out[0] ?? '').find((row: { user: string }) => row.user === '800@pbx.test')).toMatchObject({ neverPickable: true, pickupNotices: false });
+    // A user with only these set (no groups) is configured, and legacy.
+    expect((await cli(['set', '801@pbx.test', '--never-pickable', 'yes'])).out).toEqual(['801@pbx.test\tbehaviour=legacy\tcall groups=-\tpickup groups=-\tnever pickable=yes']);
+    expect((await cli(['set', '800@pbx.test', '--never-pickable', 'perhaps'])).err.join('\n')).toMatch(/neverPickable "perhaps" is invalid.*FSP_ERR_INVALID_FLAG/);
+    expect((await cli(['clear', '800@pbx.test', '801@pbx.test'])).code).toBe(0);
+    expect((await cli(['show', '801@pbx.test'])).code).toBe(4);
+  });
+
+  it('keeps the order of the pickup groups through set, show, export and import', async () => {
+    await cli(['set', '900@order.test', '--pickup-groups', 'Zulu,alpha,Mike']);
+    expect((await cli(['show', '900@order.test'])).out[0]).toContain('pickup groups=Zulu,alpha,Mike');
+    const exported = (await cli(['export', 'order.test'])).out[0] ?? '';
+    await cli(['clear', '900@order.test']);
+    await cli(['import', '-'], exported);
+    expect((await store.get({ extension: '900', domain: 'order.test' })).pickupGroups).toEqual(['Zulu', 'alpha', 'Mike']);
   });
 
   it('lists the nodes the controllers announced and whether they are up', async () => {
@@ -185,17 +215,21 @@ describe('pickupctl reports every problem at once, writing nothing', () => {
       '613@pbx.test;;;1;maybe;',
       'bad-user;Sales;',
       '614@pbx.test;a;b;c;d;e;f',
+      'group:Sales@pbx.test;soon',
+      'group:Sales@pbx.test',
     ].join('\n');
     const result = await cli(['import', 'users.txt'], file);
     expect(result.code).toBe(1);
     expect(result.err).toEqual([
-      'nothing written: 6 problems',
-      '  line 3: expected "extension@domain;call groups;pickup groups" (3 columns separated by ";") or 6 with ";ACL groups;group pickup;pickup queues", found 2 [FSP_ERR_INVALID_IMPORT_LINE]',
+      'nothing written: 8 problems',
+      '  line 3: expected "extension@domain;call groups;pickup groups" (3 columns separated by ";"), 6 with ";ACL groups;group pickup;pickup queues" or 8 with ";never pickable;pickup notices" as well, found 2 [FSP_ERR_INVALID_IMPORT_LINE]',
       `  line 4: call group "cg_1" is invalid: ${rules.reserved} [FSP_ERR_INVALID_GROUP_NAME]`,
       `  line 4: pickup group "9" is invalid: ${rules.digits} [FSP_ERR_INVALID_GROUP_NAME]`,
       '  line 6: groupPickup "maybe" is invalid: use yes/no, true/false, on/off or 1/0 [FSP_ERR_INVALID_FLAG]',
       '  line 7: user "bad-user" is invalid: write it as extension@domain, with exactly one "@" [FSP_ERR_INVALID_USER]',
-      '  line 8: expected "extension@domain;call groups;pickup groups" (3 columns separated by ";") or 6 with ";ACL groups;group pickup;pickup queues", found 7 [FSP_ERR_INVALID_IMPORT_LINE]',
+      '  line 8: expected "extension@domain;call groups;pickup groups" (3 columns separated by ";"), 6 with ";ACL groups;group pickup;pickup queues" or 8 with ";never pickable;pickup notices" as well, found 7 [FSP_ERR_INVALID_IMPORT_LINE]',
+      '  line 9: pickup notice delay "soon" is invalid: the delay is a whole number of seconds from 1 to 3600 [FSP_ERR_INVALID_NOTICE_DELAY]',
+      '  line 10: expected "group:<group>@<domain>;<seconds|lamp|off>" (2 columns separated by ";"), found 1 [FSP_ERR_INVALID_IMPORT_LINE]',
     ]);
     expect(await store.get({ extension: '610', domain: 'pbx.test' })).toEqual(EMPTY_PREFERENCES);
   });
@@ -227,7 +261,9 @@ describe('pickupctl show, list and export', () => {
     await cli(['set', '101@round.test', '--pickup-groups', 'Sales']);
     await cli(['set', '102@round.test', '--acl-groups', '12,Office-2', '--group-pickup', 'yes', '--pickup-queues', 'support']);
     await cli(['set', '103@round.test', '--acl-groups', '7']);
-    await cli(['set', 'john.doe@round.test', '--call-groups', 'Sales', '--acl-groups', '7', '--group-pickup', 'no']);
+    await cli(['set', 'john.doe@round.test', '--call-groups', 'Sales', '--acl-groups', '7', '--group-pickup', 'no', '--never-pickable', 'yes', '--pickup-notices', 'no']);
+    await cli(['notify', 'Support@round.test', '30']);
+    await cli(['notify', 'sales-2@round.test', 'off']);
     await cli(['set', '200@other.test', '--call-groups', 'Sales']);
     const before = await store.list('round.test');
     expect(before).toHaveLength(5);
@@ -236,20 +272,35 @@ describe('pickupctl show, list and export', () => {
     expect(exported.code).toBe(0);
     expect(exported.out).toHaveLength(1);
     expect(exported.out[0]?.split('\n')).toEqual([
-      '# fs-pickup users of round.test: extension@domain;call groups;pickup groups;ACL groups;group pickup;pickup queues',
-      '100@round.test;Support,sales-2;Support,Sales,sales_X;;no;support,q-2',
-      '101@round.test;;Sales;;no;',
-      '102@round.test;;;12,Office-2;yes;support',
-      '103@round.test;;;7;no;',
-      'john.doe@round.test;Sales;;7;no;',
+      '# fs-pickup users of round.test: extension@domain;call groups;pickup groups;ACL groups;group pickup;pickup queues;never pickable;pickup notices',
+      '100@round.test;Support,sales-2;Support,Sales,sales_X;;no;support,q-2;no;yes',
+      '101@round.test;;Sales;;no;;no;yes',
+      '102@round.test;;;12,Office-2;yes;support;no;yes',
+      '103@round.test;;;7;no;;no;yes',
+      'john.doe@round.test;Sales;;7;no;;yes;no',
+      '# call groups: group:<group>@<domain>;<notices: seconds, lamp or off>',
+      'group:Support@round.test;30',
+      'group:sales-2@round.test;off',
     ]);
 
     expect((await cli(['clear', ...before.map((row) => `${row.extension}@round.test`)])).code).toBe(0);
     expect(await store.list('round.test')).toEqual([]);
+    await cli(['notify', 'Support@round.test', 'lamp']);
+    await cli(['notify', 'sales-2@round.test', 'lamp']);
     expect((await cli(['import', '-'], `${exported.out[0]}\n`)).code).toBe(0);
+    expect((await cli(['notify', 'Support@round.test'])).out).toEqual(['Support@round.test\tnotices=lamp and message after 30 s']);
+    expect((await cli(['notify', 'sales-2@round.test'])).out).toEqual(['sales-2@round.test\tnotices=off (no lamp, no message)']);
     const after = await store.list('round.test');
     expect(after.map(({ extension, preferences }) => ({ extension, preferences }))).toEqual(before.map(({ extension, preferences }) => ({ extension, preferences })));
     expect((await store.list('other.test')).map((row) => row.extension)).toEqual(['200']);
+  });
+
+  it('still reads import files of 3 and 6 columns: the settings they do not name keep their defaults', async () => {
+    expect((await cli(['import', '-'], '910@old.test;Sales;Sales\n911@old.test;;;7;yes;q1\n912@old.test;Sales;;;;;;\n')).code).toBe(0);
+    expect(await store.get({ extension: '910', domain: 'old.test' })).toEqual({ ...EMPTY_PREFERENCES, callGroups: ['Sales'], pickupGroups: ['Sales'] });
+    expect(await store.get({ extension: '911', domain: 'old.test' })).toEqual({ ...EMPTY_PREFERENCES, aclGroups: ['7'], groupPickup: true, pickupQueues: ['q1'] });
+    // Empty yes/no columns: the defaults (pickable, notices on).
+    expect(await store.get({ extension: '912', domain: 'old.test' })).toEqual({ ...EMPTY_PREFERENCES, callGroups: ['Sales'] });
   });
 
   it('keeps the spelling of group names and warns when a pickup group differs from a call group only by case', async () => {

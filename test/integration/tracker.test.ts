@@ -62,7 +62,7 @@ describe('RingingTracker with real captured event streams and a real Redis', () 
       expect(await ringingState(calls, domain)).toEqual(ringing);
       for (const fact of facts.slice(lastRing + 1)) await tracker.apply(fact);
       expect(await ringingState(calls, domain)).toEqual([]);
-      const left = (await keysUnder(redis, keys.prefix)).filter((key) => !key.includes(':user') && !key.endsWith(':domains') && !key.includes(':ended:') && !key.includes(':blf:'));
+      const left = (await keysUnder(redis, keys.prefix)).filter((key) => !key.includes(':user') && !key.endsWith(':domains') && !key.includes(':ended:') && !key.includes(':blf:') && !key.includes(':extlamp:'));
       expect(left).toEqual([]);
     });
 
@@ -89,8 +89,8 @@ describe('RingingTracker with real captured event streams and a real Redis', () 
 
   it('ignores a ringing leg whose user or domain could not be a directory user (e.g. built from a dialled string)', async () => {
     const { calls, tracker } = await freshTracker('pbx.test', ['200']);
-    await tracker.apply({ kind: 'leg-ringing', legUuid: randomUUID(), callUuid: randomUUID(), extension: '200}x', domain: 'pbx.test', queue: undefined, callKind: 'user', callerNumber: '', callerName: '', sequence: 1 });
-    await tracker.apply({ kind: 'leg-ringing', legUuid: randomUUID(), callUuid: randomUUID(), extension: '200', domain: 'pbx.{test}', queue: undefined, callKind: 'user', callerNumber: '', callerName: '', sequence: 2 });
+    await tracker.apply({ kind: 'leg-ringing', legUuid: randomUUID(), callUuid: randomUUID(), extension: '200}x', domain: 'pbx.test', queue: undefined, callKind: 'user', callerNumber: '', callerName: '', excluded: false, sequence: 1 });
+    await tracker.apply({ kind: 'leg-ringing', legUuid: randomUUID(), callUuid: randomUUID(), extension: '200', domain: 'pbx.{test}', queue: undefined, callKind: 'user', callerNumber: '', callerName: '', excluded: false, sequence: 2 });
     expect(await ringingState(calls, 'pbx.test')).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import { runHash } from './api-commands.ts';
 import { bridgeApplication } from './bridge-app.ts';
 import { uuidBridge } from './bridging.ts';
 import { callcenterApplication } from './callcenter.ts';
-import type { Channel, RunningApp } from './channel.ts';
+import { type Channel, EXPORT_VARS, type RunningApp } from './channel.ts';
 import { causeOfSipStatus } from './hangup-causes.ts';
 import { epochSeconds } from './scheduler.ts';
 import { socketApplication } from './socket-app.ts';
@@ -50,6 +50,20 @@ const multiset: Application = {
     const custom = running.arg.startsWith('^^') ? running.arg[2] : undefined;
     const list = custom === undefined ? running.arg : running.arg.slice(3);
     for (const assignment of list.split(custom ?? ' ')) if (assignment !== '') assign(channel.variables, assignment);
+  },
+};
+
+/**
+ * export name=value: set on the channel, and named in export_vars, whose variables every leg the channel
+ * originates gets (switch_channel_export_variable_var_check; switch_ivr_originate's switch_channel_process_export).
+ */
+const exportVariable: Application = {
+  needsMedia: false,
+  run({ channel, running }) {
+    assign(channel.variables, running.arg);
+    const name = running.arg.split('=')[0] ?? '';
+    const exported = (channel.variables.get(EXPORT_VARS) ?? '').split(',').filter((entry) => entry !== '');
+    if (name !== '' && !exported.includes(name)) channel.variables.set(EXPORT_VARS, [...exported, name].join(','));
   },
 };
 
@@ -247,7 +261,7 @@ function continuesOnPickedOff(value: string): boolean {
 const TABLE: Readonly<Record<string, Application>> = {
   set: setVariable,
   multiset,
-  export: setVariable,
+  export: exportVariable,
   unset,
   log: noOperation,
   hash,

@@ -2,10 +2,15 @@
  * BLF (SUBSCRIBE Event: dialog) on the `internal` profile, as captured in 10: a subscription fires
  * PRESENCE_PROBE and gets an empty initial NOTIFY (none for a `<proto>+<user>` subscription); then
  * every fired PRESENCE_IN whose `from` is the entity and whose proto is the subscription's (no proto,
- * `any` and `sip` all count as `sip`) becomes one NOTIFY, `version` +1 each. A PRESENCE_IN naming a
- * live channel in `unique-id` is never fired (connection.ts), so it never reaches a subscriber.
+ * `any` and `sip` all count as `sip`) becomes one NOTIFY, `version` +1 each — one dialog, `state="full"`,
+ * so the last NOTIFY is what the key shows. A PRESENCE_IN naming a live channel in `unique-id` is never
+ * fired (connection.ts), so it never reaches a subscriber. A hangup for a user who still has live SIP
+ * channels of that presence_id is turned into the newest one's state (early, else confirmed), as
+ * actual_sofia_presence_event_handler does with its sip_dialogs ("simulate a call that is up"); a
+ * PRESENCE_IN whose unique-id is no live channel counts as a hangup there.
  */
 import { randomUUID } from 'node:crypto';
+import type { Channel } from './channel.ts';
 import { eventHeader, type SimEvent } from './sim-event.ts';
 import type { SwitchCore } from './switch-core.ts';
 
@@ -56,12 +61,13 @@ function protoOf(event: SimEvent): string {
  * anything else → initiator; answer-state ringing is early only when outbound, else confirmed;
  * channel-state CS_HANGUP forces terminated.
  */
-function dialogOf(event: SimEvent, user: string): Omit<BlfNotify, 'version'> {
+function dialogOf(event: SimEvent, user: string, stillUp: 'early' | 'confirmed' | undefined): Omit<BlfNotify, 'version'> {
   const dialogId = eventHeader(event, 'unique-id');
   if (dialogId === undefined) return { state: undefined };
   let direction = eventHeader(event, 'presence-call-direction') ?? '';
   if (direction === 'inbound' && eventHeader(event, 'caller-username') !== user) direction = 'outbound';
   const outbound = direction === 'outbound';
+  if (stillUp) return { state: stillUp, dialogId, direction: outbound ? 'recipient' : 'initiator' };
   const answerState = eventHeader(event, 'answer-state') ?? '';
   const byAnswerState: Record<string, BlfNotify['state']> = {
     early: 'early',
@@ -106,18 +112,38 @@ export class BlfPresence {
   }
 
   /** Turns a fired PRESENCE_IN into NOTIFYs for the subscriptions it concerns. */
-  observe(event: SimEvent): void {
+  observe(event: SimEvent, core: SwitchCore): void {
     if (event.name !== 'PRESENCE_IN') return;
     const from = eventHeader(event, 'from');
     const proto = protoOf(event);
-    for (const subscription of this.subscriptions) {
-      if (subscription.watched !== from || subscription.proto !== proto) continue;
-      subscription.notifies.push({ ...dialogOf(event, subscription.user), version: subscription.notifies.length });
-    }
+    const concerned = this.subscriptions.filter((subscription) => subscription.watched === from && subscription.proto === proto);
+    if (concerned.length === 0 || from === undefined) return;
+    const stillUp = hangsUp(event, core) ? stateOfNewest(liveDialogs(core, from, eventHeader(event, 'unique-id'))) : undefined;
+    for (const subscription of concerned) subscription.notifies.push({ ...dialogOf(event, subscription.user, stillUp), version: subscription.notifies.length });
   }
 
   /** Every NOTIFY the subscriptions to `entity` got, in order. */
   notifies(entity: string): BlfNotify[] {
     return this.subscriptions.filter((subscription) => subscription.entity === entity).flatMap((subscription) => subscription.notifies);
   }
+}
+
+/** sofia's `hup`: the status says CS_HANGUP, or the unique-id names no live channel (ours never do). */
+function hangsUp(event: SimEvent, core: SwitchCore): boolean {
+  const uuid = eventHeader(event, 'unique-id');
+  return (eventHeader(event, 'status') ?? '').includes('CS_HANGUP') || (uuid !== undefined && uuid !== '' && core.find(uuid) === undefined);
+}
+
+/** The live SIP channels of a presence id (sip_dialogs), but `except`, newest first. */
+function liveDialogs(core: SwitchCore, presenceId: string, except: string | undefined): Channel[] {
+  return core
+    .liveChannels()
+    .filter((channel) => channel.endpoint === 'sofia' && channel.uuid !== except && channel.variables.get('presence_id') === presenceId)
+    .reverse();
+}
+
+function stateOfNewest(dialogs: readonly Channel[]): 'early' | 'confirmed' | undefined {
+  const [newest] = dialogs;
+  if (!newest) return undefined;
+  return newest.answered ? 'confirmed' : 'early';
 }

@@ -12,7 +12,7 @@
  */
 import type { Application } from './applications.ts';
 import { connectBridge, stayBridged } from './bridging.ts';
-import type { Channel } from './channel.ts';
+import { type Channel, EXPORT_VARS } from './channel.ts';
 import { dialLeg, originOf, ringLater } from './dial-leg.ts';
 import { parseDialString } from './dial-string.ts';
 import { continuesAfterFailure } from './hangup-causes.ts';
@@ -27,7 +27,12 @@ export const bridgeApplication: Application = {
     const originateMs = core.options.timing.originateMs;
     if (originateMs > 0) await sleep(originateMs);
     const dial = parseDialString(running.arg);
-    const legs = dial.legs.flatMap((leg) => dialLeg(core, originOf(caller), leg, dial.globals) ?? []);
+    // The caller's exported variables go to every leg, below the dial string's own.
+    const exported = Object.fromEntries((caller.variables.get(EXPORT_VARS) ?? '').split(',').flatMap((name) => {
+      const value = caller.variables.get(name);
+      return name !== '' && value !== undefined ? [[name, value]] : [];
+    }));
+    const legs = dial.legs.flatMap((leg) => dialLeg(core, originOf(caller), leg, { ...exported, ...dial.globals }));
     if (legs.length === 0) {
       core.hangup(caller, 'CHAN_NOT_IMPLEMENTED');
       return;

@@ -191,6 +191,7 @@ export class CallCenter {
     const target = dial.legs[0];
     if (!target) return undefined;
     const origin = { callerIdName: member.cidName, callerIdNumber: member.cidNumber, context: 'default' };
+    // One agent contact is one phone (a user/ contact whose directory dial-string lists several is not modelled).
     return dialLeg(this.core, origin, target, {
       ...dial.globals,
       cc_queue: member.queue,
@@ -204,7 +205,7 @@ export class CallCenter {
       ignore_early_media: 'true',
       origination_caller_id_name: member.cidName,
       origination_caller_id_number: member.cidNumber,
-    });
+    })[0];
   }
 
   /** The agent answered: the member is uuid_bridged to it (09e); the queue reports the end of that call. */

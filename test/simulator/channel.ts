@@ -77,6 +77,8 @@ export interface BridgeLink {
 
 /** A leg's SIP dialog with another simulated node (sip-dialog.ts): told of the leg's early media, answer and hangup. */
 export interface SipSignalling {
+  /** A 180 without SDP (a relayed leg's phones ring); undefined: nothing to pass on. */
+  ringing?(channel: Channel): void;
   earlyMedia(channel: Channel): void;
   answered(channel: Channel): void;
   /** Called as the hangup starts, before CHANNEL_HANGUP, so the dialog can set its disposition variables. */
@@ -189,6 +191,9 @@ export class Channel {
     return this.variables.get('originate_signal_bond') ?? this.partnerUuid;
   }
 }
+
+/** The variable that lists the names a channel exports to the legs it originates (`export`). */
+export const EXPORT_VARS = 'export_vars';
 
 /** Sets several channel variables at once, in the given order. */
 export function setVariables(channel: Channel, variables: Readonly<Record<string, string>>): void {

@@ -149,6 +149,7 @@ describe("the product's dialplan as the simulator routes it", () => {
       'default/fs_pickup_request',
       'fs_pickup_cluster/fs_pickup_token',
       'fs_pickup_cluster/fs_pickup_token_queue',
+      'fs_pickup_cluster/fs_pickup_ring_relay',
       'fs_pickup_cluster/fs_pickup_cluster_unknown',
     ]);
   });

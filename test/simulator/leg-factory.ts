@@ -170,7 +170,13 @@ export function createOutbound(core: SwitchCore, spec: OutboundSpec): Channel {
   const profile = makeProfile(
     spec,
     spec.endpoint === 'sofia' ? 'mod_sofia' : 'mod_loopback',
-    { dialplan: spec.endpoint === 'sofia' ? 'XML' : 'xml', calleeIdName: spec.calleeIdName, calleeIdNumber: spec.calleeIdNumber },
+    {
+      dialplan: spec.endpoint === 'sofia' ? 'XML' : 'xml',
+      calleeIdName: spec.calleeIdName,
+      calleeIdNumber: spec.calleeIdNumber,
+      // The outbound profile is a clone of the caller's: a phone's call shows its user on every leg (07b: Caller-Username).
+      ...(spec.originator?.profile.username === undefined ? {} : { username: spec.originator.profile.username }),
+    },
     created,
   );
   const channel = newChannel(uuid, spec.name, 'outbound', spec.endpoint, profile, created);
@@ -210,11 +216,16 @@ export interface LoopbackPair {
   readonly b: Channel;
 }
 
-/** Creates both halves; the -b leg is routed (dialplan or the given program) right away. */
+/**
+ * Creates both halves; route the -b leg (dialplan or a program). Dialled by a bridge (`originator`), the -a leg
+ * is that call's outbound leg and the -b leg gets the dial string's variables too (mod_loopback channel_on_init:
+ * `__loopback_vars__`).
+ */
 export function createLoopbackPair(
   core: SwitchCore,
   identity: CallerIdentity,
   variables: Readonly<Record<string, string>>,
+  originator?: Channel,
 ): LoopbackPair {
   const context = identity.context ?? 'default';
   const a = createOutbound(core, {
@@ -224,6 +235,7 @@ export function createLoopbackPair(
     uuid: variables['origination_uuid'],
     calleeIdName: 'Outbound Call',
     calleeIdNumber: context,
+    ...(originator ? { originator } : {}),
     variables,
   });
   const created = nowMicros();
@@ -235,6 +247,7 @@ export function createLoopbackPair(
   b.variables.set('direction', 'inbound');
   b.variables.set('uuid', bUuid);
   core.register(b);
+  if (originator) setVariables(b, variables);
   setVariables(b, { channel_name: bName, other_loopback_leg_uuid: a.uuid, loopback_leg: 'B', call_uuid: bUuid });
   a.variables.set('other_loopback_leg_uuid', bUuid);
   a.variables.set('loopback_leg', 'A');

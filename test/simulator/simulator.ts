@@ -11,7 +11,8 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { BlfPresence, type BlfNotify, type BlfSubscribeOptions } from './blf-presence.ts';
 import type { CallCenterQueue, QueueStrategy } from './callcenter.ts';
 import type { AppCall, Channel, ChannelSnapshot } from './channel.ts';
-import { snapshotOf } from './channel.ts';
+import { setVariables, snapshotOf } from './channel.ts';
+import { uuidBridge } from './bridging.ts';
 import type { ReceivedCommand } from './command-reader.ts';
 import { ClusterProfile, CLUSTER_PROFILE, PICKUP_CLUSTER_CONTEXT } from './cluster-profile.ts';
 import { EslConnection } from './connection.ts';
@@ -65,6 +66,12 @@ export interface SimulatorOptions {
   clusterContext?: string;
   /** mod_callcenter queues for the `callcenter <queue>` application (`enqueueMember` adds more). */
   queues?: CallCenterQueue[];
+  /**
+   * FreeSWITCH's own PRESENCE_IN for channels with a presence_id (switch_channel_presence: routing, answer, hangup;
+   * capture 11), which BLF subscribers get as NOTIFYs. Off by default: the event streams of the other tests stay
+   * as they were.
+   */
+  channelPresence?: boolean;
 }
 
 /** The legs of a placed call. */
@@ -78,13 +85,22 @@ export interface PlacedCall {
 /** Options of `placeCall`. */
 export interface PlaceCallOptions {
   domain: string;
+  /** Rung at once as `user/<t>@<domain>`, unless `dialString` says what to bridge. */
   targets: string[];
+  /** The bridge's whole dial string instead (`user/…`, `sofia/…`, `loopback/…`, `{}`/`[]` variables, `,`). */
+  dialString?: string;
   callerNumber?: string;
   callerName?: string;
   /** `{…}` variables of the dial string: they show up on every ringing leg. */
   dialVariables?: Record<string, string>;
   /** 'sip' (default): a SIP phone calls in; 'loopback': an originated loopback pair, as in captures 01–06. */
   caller?: 'sip' | 'loopback';
+  /** The SIP caller is the phone of this directory user (`ext`, in `domain`), authenticated by its digest. */
+  callerUser?: string;
+  /** Actions the caller's dialplan runs before the bridge (`set`, `export`, …). */
+  before?: AppCall[];
+  /** Actions after it (reached when the bridge fails and `continue_on_fail` lets the caller go on). */
+  after?: AppCall[];
 }
 
 /** Options of `enqueueMember`: a SIP caller enters a queue whose agents' phones are `user/<extension>@<agent's domain>`. */
@@ -151,7 +167,8 @@ export class FreeSwitchSimulator {
    * application's sessions (`session` = the controlled channel), each with the TCP reads it came in.
    */
   readonly commands: ReceivedCommand[] = [];
-  private readonly settings: Required<Omit<SimulatorOptions, 'coreUuid' | 'sipNetwork' | 'clusterSipAddress' | 'clusterAcl' | 'clusterContext' | 'queues' | 'timing'>>;
+  private readonly settings: Required<Omit<SimulatorOptions, 'coreUuid' | 'sipNetwork' | 'clusterSipAddress' | 'clusterAcl' | 'clusterContext' | 'queues' | 'timing' | 'channelPresence'>>;
+  private readonly channelPresence: boolean;
   private readonly timing: Timing;
   private readonly globals: Map<string, string>;
   private readonly queues: Map<string, CallCenterQueue>;
@@ -183,6 +200,7 @@ export class FreeSwitchSimulator {
       socketFirstCommandTimeoutMs: options.socketFirstCommandTimeoutMs ?? DEFAULTS.socketFirstCommandTimeoutMs,
     };
     this.timing = options.timing === 'real' ? REAL_TIMING : FAST_TIMING;
+    this.channelPresence = options.channelPresence ?? false;
     this.globals = new Map([['hostname', this.settings.hostname], ['local_ip_v4', '127.0.0.1']]);
     this.switchname = this.settings.switchname;
     this.queues = new Map((options.queues ?? []).map((queue) => [queue.name, queue]));
@@ -274,10 +292,12 @@ export class FreeSwitchSimulator {
    */
   async placeCall(options: PlaceCallOptions): Promise<PlacedCall> {
     const dialVariables = Object.entries(options.dialVariables ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
-    const dialString = `${dialVariables ? `{${dialVariables}}` : ''}${options.targets.map((t) => `user/${t}@${options.domain}`).join(',')}`;
+    const dialString = `${dialVariables ? `{${dialVariables}}` : ''}${options.dialString ?? options.targets.map((t) => `user/${t}@${options.domain}`).join(',')}`;
     const program: AppCall[] = [
       { app: 'set', arg: 'hangup_after_bridge=true' },
+      ...(options.before ?? []),
       { app: 'bridge', arg: dialString },
+      ...(options.after ?? []),
     ];
     const callerNumber = options.callerNumber ?? '300';
     const callerName = options.callerName ?? `Caller${callerNumber}`;
@@ -293,11 +313,12 @@ export class FreeSwitchSimulator {
       callerLeg = pair.a.uuid;
     } else {
       aLeg = createSipInbound(this.core, {
-        fromUser: callerNumber,
+        fromUser: options.callerUser ?? callerNumber,
         fromHost: options.domain,
         callerIdName: callerName,
         callerIdNumber: callerNumber,
         destination: options.targets[0] ?? '',
+        ...(options.callerUser === undefined ? {} : { authenticated: { user: options.callerUser, domain: options.domain } }),
       });
       this.core.route(aLeg, program);
     }
@@ -311,13 +332,80 @@ export class FreeSwitchSimulator {
           .replace(/^ARRAY::/, '')
           .split('|:')
           .flatMap((entry) => this.core.find(entry.split(';')[0] ?? '') ?? []);
-        const allRing = legs.length === options.targets.length && legs.every((leg) => leg.callState === 'RINGING');
+        // Every leg rings (a relayed or loopback leg once its far side does); a target may have several (user/ with
+        // several contacts).
+        const allRing = legs.length >= Math.max(1, options.dialString ? 1 : options.targets.length) && legs.every((leg) => leg.callState === 'RINGING' || leg.callState === 'EARLY');
         return allRing && aLeg.times.progress > 0 ? legs : undefined;
       },
       'every target of the call to ring and the caller to hear it',
       5_000,
     );
     return { aLeg: aLeg.uuid, bLegs: bLegs.map((leg) => leg.uuid), ...(callerLeg ? { callerLeg } : {}) };
+  }
+
+  /** The far end of a ringing outbound leg sends early media (183 with SDP): the leg's Answer-State becomes early. */
+  async earlyMedia(legUuid: string): Promise<void> {
+    const leg = this.liveChannel(legUuid);
+    if (leg.direction !== 'outbound' || leg.answerState !== 'ringing') throw new ChannelStateError(legUuid, 'is not a ringing outbound leg');
+    this.core.preAnswer(leg);
+  }
+
+  /**
+   * A blind transfer by the phone of `legUuid` (SIP REFER without Replaces, `Refer-To: <destination>`):
+   * mod_sofia (sofia_handle_sip_i_refer) sends the leg's bridge partner, the transferee, into the dialplan
+   * at `destination` (switch_ivr_session_transfer, its own context) and the transferor's phone hangs up
+   * after the NOTIFY (BYE: NORMAL_CLEARING). Resolves with the transferee's uuid.
+   */
+  async blindTransfer(legUuid: string, destination: string): Promise<string> {
+    const transferor = this.liveChannel(legUuid);
+    const transferee = transferor.bridge?.peer;
+    if (!transferee) throw new ChannelStateError(legUuid, 'is not bridged: nothing to transfer');
+    const program = this.core.lookupDialplan(transferee, destination);
+    transferee.variables.set('transfer_disposition', 'recv_replace');
+    transferee.profile = { ...transferee.profile, destinationNumber: destination, profileIndex: transferee.profile.profileIndex + 1 };
+    this.core.transfer(transferee, program ?? [{ app: 'hangup', arg: 'NO_ROUTE_DESTINATION' }]);
+    this.core.hangup(transferor, 'NORMAL_CLEARING');
+    return transferee.uuid;
+  }
+
+  /**
+   * An attended transfer by the phone of `transferorLeg` (bridged with the transferee), completed with REFER
+   * Replaces naming its consultation call `consultationLeg`, as sofia_handle_sip_i_refer does it:
+   * - the consultation call is answered (both bridged): the transferee is uuid_bridged to the consultation call's
+   *   other leg, the consultation leg ends with its bridge; nothing rings any more;
+   * - the consultation call is over on its far side (not bridged, not ringing: e.g. it reached voicemail): the
+   *   transferee is sent into the dialplan at the consultation call's destination — it rings the target anew —
+   *   and the consultation leg hangs up ATTENDED_TRANSFER;
+   * - the consultation call still rings (its leg is the originator): the transferee is parked with the hold
+   *   music (`att_xfer_kill_uuid` = the consultation leg) and the consultation leg goes on ringing the target as a
+   *   zombie holding it (`holding_uuid`); what FreeSWITCH does when the target then answers is not modelled.
+   * The transferor's phone then hangs up (NORMAL_CLEARING). Resolves with the transferee's uuid.
+   */
+  async attendedTransfer(transferorLeg: string, consultationLeg: string): Promise<string> {
+    const transferor = this.liveChannel(transferorLeg);
+    const consultation = this.liveChannel(consultationLeg);
+    const transferee = transferor.bridge?.peer;
+    if (!transferee) throw new ChannelStateError(transferorLeg, 'is not bridged: nothing to transfer');
+    const target = consultation.bridge?.peer;
+    const ringing = consultation.bridgedUuid === undefined ? undefined : this.core.find(consultation.bridgedUuid);
+    if (target) {
+      // The consultation leg loses its peer to the transferee and ends with its bridge.
+      uuidBridge(this.core, transferee, target);
+      this.core.hangup(transferor, 'NORMAL_CLEARING');
+    } else if (ringing && !ringing.answered && !consultation.answered) {
+      setVariables(consultation, { holding_uuid: transferee.uuid, transfer_to: `satt:${transferee.uuid}`, endpoint_disposition: 'ATTENDED_TRANSFER' });
+      setVariables(transferee, { att_xfer_kill_uuid: consultation.uuid, att_xfer_destination_number: consultation.profile.destinationNumber });
+      this.core.transfer(transferee, [{ app: 'park', arg: '' }]);
+      this.core.hangup(transferor, 'NORMAL_CLEARING');
+    } else {
+      const destination = consultation.profile.destinationNumber;
+      const program = this.core.lookupDialplan(transferee, destination);
+      transferee.profile = { ...transferee.profile, destinationNumber: destination, profileIndex: transferee.profile.profileIndex + 1 };
+      this.core.transfer(transferee, program ?? [{ app: 'hangup', arg: 'NO_ROUTE_DESTINATION' }]);
+      this.core.hangup(consultation, 'ATTENDED_TRANSFER');
+      this.core.hangup(transferor, 'NORMAL_CLEARING');
+    }
+    return transferee.uuid;
   }
 
   /** The phone of a ringing outbound leg answers (200 OK). */
@@ -499,7 +587,7 @@ export class FreeSwitchSimulator {
       stamper,
       publish: (event) => {
         this.publish(event);
-        this.presence.observe(event);
+        this.presence.observe(event, this.core);
         this.messaging.observe(event);
         this.notifyChange();
       },
@@ -512,6 +600,7 @@ export class FreeSwitchSimulator {
       messaging: this.messaging,
       globals: this.globals,
       timing: this.timing,
+      channelPresence: this.channelPresence,
       sockets: {
         firstCommandTimeoutMs: this.settings.socketFirstCommandTimeoutMs,
         nextConnectionId: () => this.nextConnectionId++,

@@ -70,6 +70,8 @@ export class SipDialog {
 
   private uasSignalling(): SipSignalling {
     return {
+      // The far node's leg rings its phones (a relayed call): 180 to X, which then rings too.
+      ringing: () => this.toUac('other', (x) => this.uacCore.markRinging(x)),
       earlyMedia: () => this.toUac('earlyMedia', (x) => this.uacCore.preAnswer(x)),
       answered: () => {
         if (this.state !== 'calling') return;

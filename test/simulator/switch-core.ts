@@ -51,6 +51,8 @@ export interface CoreOptions {
   /** Global variables (`$${name}`, `global_setvar`); configuration, so they outlive a restart. */
   readonly globals: Map<string, string>;
   readonly timing: Timing;
+  /** Fire FreeSWITCH's own PRESENCE_IN for channels with a presence_id (SimulatorOptions.channelPresence). */
+  readonly channelPresence: boolean;
   /** Outbound sessions of the `socket` application. */
   readonly sockets: OutboundSocketSettings;
   /**
@@ -214,6 +216,34 @@ export class SwitchCore {
   setState(channel: Channel, state: ChannelStateName): void {
     channel.state = state;
     this.fireChannel('CHANNEL_STATE', channel);
+    if (state === 'CS_ROUTING' || state === 'CS_HANGUP') this.firePresence(channel, state);
+  }
+
+  /**
+   * switch_channel_presence for a channel with a presence_id (capture 11: the ringing leg's at CS_ROUTING and at
+   * CS_HANGUP, 07b: the caller's `answered`): proto any, the channel's block, `from` = presence_id.
+   */
+  private firePresence(channel: Channel, status: string): void {
+    const presenceId = channel.variables.get('presence_id');
+    if (!this.options.channelPresence || presenceId === undefined || this.halted) return;
+    const hangup = status === 'CS_HANGUP';
+    this.emit({
+      name: 'PRESENCE_IN',
+      headers: [
+        ...this.options.stamper.coreHeaders('PRESENCE_IN', ['switch_channel.c', 'switch_channel_perform_presence', 806]),
+        ...channelHeaders(channel, false),
+        ['proto', 'any'],
+        ['login', 'src/switch_channel.c'],
+        ['from', presenceId],
+        ['rpid', 'unknown'],
+        ['status', status],
+        ['event_type', 'presence'],
+        ['alt_event_type', 'dialog'],
+        ['presence-call-info-state', hangup ? 'idle' : channel.answered ? 'active' : 'progressing'],
+        ['presence-call-direction', channel.direction],
+        ['event_count', hangup ? '1' : '0'],
+      ],
+    });
   }
 
   /** Sets the call state and fires CHANNEL_CALLSTATE if it changed. */
@@ -232,6 +262,7 @@ export class SwitchCore {
     channel.state = 'CS_ROUTING';
     if (channel.direction === 'inbound') this.setCallState(channel, 'RINGING');
     this.fireChannel('CHANNEL_STATE', channel);
+    this.firePresence(channel, 'CS_ROUTING');
   }
 
   /** CS_EXECUTE; an answered channel's call state returns to ACTIVE first. */
@@ -245,9 +276,11 @@ export class SwitchCore {
   markRinging(channel: Channel): void {
     if (!channel.alive) return;
     this.mirrorToLoopbackCaller(channel, (partner) => this.markRinging(partner));
-    if (channel.times.progress === 0) channel.times.progress = nowMicros();
+    const first = channel.times.progress === 0;
+    if (first) channel.times.progress = nowMicros();
     this.fireChannel('CHANNEL_PROGRESS', channel);
     if (channel.callState === 'DOWN') this.setCallState(channel, 'RINGING');
+    if (first) channel.signalling?.ringing?.(channel);
   }
 
   /**
@@ -281,6 +314,7 @@ export class SwitchCore {
     channel.codec ??= { name: 'PCMU', rate: '8000', bitRate: '64000' };
     this.fireChannel('CHANNEL_ANSWER', channel);
     this.setCallState(channel, 'ACTIVE');
+    this.firePresence(channel, 'answered');
     channel.signalling?.answered(channel);
     channel.wakeup.wake();
     channel.other?.channel.wakeup.wake();

@@ -104,6 +104,7 @@ describe('freeswitch-conf XML files', () => {
       'dialplan/default/10_fs_pickup_example_users.xml',
       'dialplan/default/20_fs_pickup_ring_group_example.xml',
       'dialplan/default/21_fs_pickup_queue_example.xml',
+      'dialplan/default/22_fs_pickup_never_pickable_example.xml',
       'dialplan/fs_pickup_cluster.xml',
       'directory/default/100.xml',
       'directory/default/200.xml',
@@ -380,6 +381,27 @@ describe('cluster dialplan context', () => {
     expect(route(destination, new Map([[destination, callLeg]]))).toEqual(unknown);
   });
 
+  it('rings a relayed user (ring-<ext>) here, marked never pickable on every leg it rings', () => {
+    expect(route('ring-200')).toEqual([
+      { application: 'export', data: 'fs_pickup_exclude=true' },
+      { application: 'set', data: 'hangup_after_bridge=true' },
+      { application: 'bridge', data: 'user/200@$${domain}' },
+    ]);
+    expect(route('ring-a.b+c_d-e')?.at(-1)).toEqual({ application: 'bridge', data: 'user/a.b+c_d-e@$${domain}' });
+  });
+
+  it.each([
+    ['no extension', 'ring-'],
+    ['a space', 'ring-2 0'],
+    ['a variable reference', 'ring-${uuid}'],
+    ['a second destination', 'ring-200,sofia/x'],
+    ['an @', 'ring-200@evil'],
+    ['a final newline', 'ring-200\n'],
+    ['65 characters', `ring-${'2'.repeat(65)}`],
+  ])('refuses a relay with %s (UNALLOCATED_NUMBER)', (_label, destination) => {
+    expect(route(destination)).toEqual(unknown);
+  });
+
   it('copies only checked captures into action data, never the dialled string', () => {
     const data = context.extension.flatMap((extension) => extension.condition)
       .flatMap((condition) => [...(condition.action ?? []), ...(condition['anti-action'] ?? [])])
@@ -480,6 +502,28 @@ describe('ring group example (queue pickup of a tagged bridge)', () => {
     const legs = (bridges()[0]?.data ?? '').replace(/^\{[^}]*\}/, '').split(',');
     expect(legs.length).toBeGreaterThan(1);
     for (const leg of legs) expect(leg).toMatch(/^user\/[0-9]+@\$\{domain_name\}$/);
+  });
+
+  it('copies nothing from the dialled string into action data', () => {
+    expectNoDialledText(actions());
+  });
+});
+
+describe('never-pickable example', () => {
+  const file = 'dialplan/default/22_fs_pickup_never_pickable_example.xml';
+  const actions = (): Action[] => exampleActions(file);
+
+  it('is reached by 7002 only', () => {
+    expectReachedBy(file, '7002');
+  });
+
+  it('exports fs_pickup_exclude=true (set would stay on the caller leg) before its one bridge to a directory user', () => {
+    const applications = actions().map((action) => action.application);
+    const exported = actions().findIndex((action) => action.application === 'export' && action.data === 'fs_pickup_exclude=true');
+    expect(exported).toBeGreaterThanOrEqual(0);
+    expect(exported).toBeLessThan(applications.indexOf('bridge'));
+    expect(applications.filter((application) => application === 'bridge')).toHaveLength(1);
+    expect(actions().find((action) => action.application === 'bridge')?.data).toMatch(/^user\/[0-9]+@\$\{domain_name\}$/);
   });
 
   it('copies nothing from the dialled string into action data', () => {

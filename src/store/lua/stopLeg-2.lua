@@ -1,6 +1,8 @@
 --[[
   A ringing leg stopped ringing (answered or hung up). The call loses that leg; when no leg rings any more the
-  call leaves every index and is deleted. A tombstone keeps a late "ringing" event for this leg from re-adding it.
+  call leaves every index and is deleted. A tombstone keeps a late "ringing" event for this leg from re-adding it;
+  the call itself gets none: its caller is still there, and a leg that rings for it later (a transfer, the
+  dialplan's next bridge) makes it a call again.
 
   KEYS[1] call hash      fsp:{d}:call:<A>
   KEYS[2] domain base    fsp:{d}:
@@ -22,7 +24,7 @@ end
 unindexCall(base, callKey, callUuid)
 redis.call('HDEL', legsKey, legUuid)
 if redis.call('HLEN', legsKey) == 0 then
-  deleteCall(base, callKey, callUuid, tonumber(ARGV[5]))
+  deleteCall(base, callKey, callUuid, nil)
   flushBlf(base, tonumber(ARGV[4]))
   return 2
 end

@@ -28,12 +28,14 @@ describe('parseDialled: the forms', () => {
     ['88cg_support', '88', { kind: 'queue', queueId: 'support' }],
     ['88cg_cg_', '88', { kind: 'queue', queueId: 'cg_' }],
     ['88', '88', { kind: 'legacy-group' }],
-    ['88*', '88', { kind: 'legacy-group' }],
+    ['88*', '88', { kind: 'my-groups' }], // the picker's own pickup groups, in their order
     // configurable prefixes
     ['*8sales', '*8', { kind: 'group', group: 'sales' }],
     ['*8*sales', '*8', { kind: 'group', group: 'sales' }],
     ['*8200', '*8', { kind: 'extension', extension: '200' }],
     ['*8', '*8', { kind: 'legacy-group' }],
+    ['*8*', '*8', { kind: 'my-groups' }],
+    ['88*', '88*', { kind: 'legacy-group' }], // the prefix itself ends in "*": nothing follows it
     ['#5sales', '#5', { kind: 'group', group: 'sales' }],
     ['#5*cg_7', '#5', { kind: 'queue', queueId: '7' }],
     ['7sales', '7', { kind: 'group', group: 'sales' }],
@@ -129,12 +131,26 @@ describe('parseDialled: untrusted input', () => {
     );
   });
 
-  it('accepts 88<x> and 88*<x> alike (x not starting with "*")', () => {
+  it('accepts 88<x> and 88*<x> alike (x not empty, not starting with "*")', () => {
     fc.assert(
-      fc.property(hostile.filter((rest) => !rest.startsWith('*')), (rest) => {
+      fc.property(hostile.filter((rest) => rest !== '' && !rest.startsWith('*')), (rest) => {
         expect(parseDialled(`88*${rest}`, '88')).toEqual(parseDialled(`88${rest}`, '88'));
       }),
     );
+  });
+
+  it('reads 88* as the own pickup groups only with nothing after the "*": never a group, extension or queue', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('88', '*8', '#5', '7'), hostile, (prefix, rest) => {
+        const parsed = parseDialled(`${prefix}*${rest}`, prefix);
+        expect(parsed.ok && parsed.target.kind === 'my-groups').toBe(rest === '');
+        if (rest !== '' && parsed.ok) expect(parsed.target.kind).not.toBe('legacy-group');
+      }),
+    );
+    // No group name is empty, so no group is lost to the form.
+    fc.assert(fc.property(fc.stringMatching(/^[A-Za-z0-9_-]{1,40}$/).filter((name) => !/^[0-9]+$/.test(name) && !name.startsWith('cg_')), (name) => {
+      expect(parseDialled(`88*${name}`, '88')).toEqual({ ok: true, target: { kind: 'group', group: name } });
+    }));
   });
 });
 

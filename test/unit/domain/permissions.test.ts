@@ -65,6 +65,21 @@ describe('planPickup', () => {
     });
   });
 
+  describe('88* alone (own pickup groups, in their order)', () => {
+    const myGroups: PickupTarget = { kind: 'my-groups' };
+    it.each<[string, UserPreferences, PickupPlan | object]>([
+      ['groups picker: their pickup groups, in the stored order', userA, { allowed: true, search: { kind: 'groups-in-order', groups: ['Support', 'Sales'] } }],
+      ['the order is the picker’s, not the alphabet', groupsUser([], ['Sales', 'Marketing', 'Support']), { allowed: true, search: { kind: 'groups-in-order', groups: ['Sales', 'Marketing', 'Support'] } }],
+      ['pickup group only, no call group', pickupOnly, { allowed: true, search: { kind: 'groups-in-order', groups: ['Support'] } }],
+      ['groups picker with call groups only', salesAgent, denied('no-pickup-groups')],
+      ['legacy picker: refused like any group form', legacyPicker, denied('legacy-picker')],
+      ['legacy picker with nothing set', legacy, denied('legacy-picker')],
+      ['legacy queue agent', legacyQueueAgent, denied('legacy-picker')],
+    ])('%s', (_label, picker, plan) => {
+      expect(planPickup(picker, myGroups)).toEqual(plan);
+    });
+  });
+
   describe('88 alone (legacy group pickup)', () => {
     it.each<[string, UserPreferences, PickupPlan | object]>([
       ['legacy picker with the right: their ACL groups', legacyPicker, { allowed: true, search: { kind: 'acl-groups', aclGroups: ['12', 'Office'] } }],
@@ -192,12 +207,15 @@ describe('properties over random preferences', () => {
     aclGroups: ids,
     groupPickup: fc.boolean(),
     pickupQueues: ids,
+    neverPickable: fc.boolean(),
+    pickupNotices: fc.boolean(),
   });
   const anyTarget: fc.Arbitrary<PickupTarget> = fc.oneof(
     fc.constantFrom('a', 'b', 'c').map(group),
     fc.constant(extension('200')),
     fc.constant(legacyGroup),
     fc.constantFrom('1', '2', '3').map(queue),
+    fc.constant<PickupTarget>({ kind: 'my-groups' }),
   );
   const runs = { numRuns: 1000 };
   // The ACL groups that 88 alone searches for this picker; none when they may not use it.
@@ -213,7 +231,7 @@ describe('properties over random preferences', () => {
         const targetBehaviour = behaviourOf(target);
         const plan = planPickup(picker, dialled);
         // Groups-only forms for groups pickers, the legacy form for legacy pickers; queues for anyone listed.
-        if (dialled.kind === 'group' && plan.allowed) expect(pickerBehaviour).toBe('groups');
+        if ((dialled.kind === 'group' || dialled.kind === 'my-groups') && plan.allowed) expect(pickerBehaviour).toBe('groups');
         if (dialled.kind === 'legacy-group' && plan.allowed) expect(pickerBehaviour).toBe('legacy');
         if (dialled.kind === 'queue') expect(plan.allowed).toBe(picker.pickupQueues.includes(dialled.queueId));
         // Directed pickup never crosses behaviours.
@@ -225,6 +243,18 @@ describe('properties over random preferences', () => {
           expect(mayPickUpCall(picker, { callGroups: target.callGroups })).toBe(false);
           expect(aclGroupsOfRingingUser(target).some((g) => aclSearchOf(picker).includes(g))).toBe(false);
         }
+      }),
+      runs,
+    );
+  });
+
+  it('88* searches exactly the groups 88<group> allows one by one, in the picker’s order', () => {
+    fc.assert(
+      fc.property(anyUser, (picker) => {
+        const plan = planPickup(picker, { kind: 'my-groups' });
+        const allowedOneByOne = picker.pickupGroups.filter((g) => planPickup(picker, group(g)).allowed);
+        if (plan.allowed) expect(plan.search).toEqual({ kind: 'groups-in-order', groups: allowedOneByOne });
+        expect(plan.allowed).toBe(allowedOneByOne.length > 0);
       }),
       runs,
     );

@@ -19,7 +19,7 @@ describe('behaviourOf', () => {
   });
 
   it('EMPTY_PREFERENCES is legacy, has nothing set and is frozen', () => {
-    expect(EMPTY_PREFERENCES).toEqual({ callGroups: [], pickupGroups: [], aclGroups: [], groupPickup: false, pickupQueues: [] });
+    expect(EMPTY_PREFERENCES).toEqual({ callGroups: [], pickupGroups: [], aclGroups: [], groupPickup: false, pickupQueues: [], neverPickable: false, pickupNotices: true });
     expect(behaviourOf(EMPTY_PREFERENCES)).toBe('legacy');
     expect(Object.isFrozen(EMPTY_PREFERENCES)).toBe(true);
     for (const list of [EMPTY_PREFERENCES.callGroups, EMPTY_PREFERENCES.pickupGroups, EMPTY_PREFERENCES.aclGroups, EMPTY_PREFERENCES.pickupQueues]) {
@@ -125,7 +125,7 @@ describe('buildPreferences', () => {
   });
 
   it('returns frozen copies, unaffected by later changes to the current value', () => {
-    const mutable = { callGroups: ['A'], pickupGroups: ['B'], aclGroups: ['1'], groupPickup: true, pickupQueues: ['q'] };
+    const mutable = { callGroups: ['A'], pickupGroups: ['B'], aclGroups: ['1'], groupPickup: true, pickupQueues: ['q'], neverPickable: false, pickupNotices: true };
     const result = buildPreferences({}, mutable);
     mutable.callGroups.push('C');
     mutable.aclGroups.push('2');

@@ -28,6 +28,24 @@ describe('validateUserInput: every problem of a whole user input', () => {
     ]);
   });
 
+  it('reads the yes/no settings of our own like the group pickup right, each problem under its own field', () => {
+    const refused = validateUserInput({ user: '100@pbx.test', neverPickable: 'sometimes', pickupNotices: 'loud' });
+    expect(!refused.ok && refused.problems.map(({ code, field, entry }) => [code, field, entry])).toEqual([
+      ['FSP_ERR_INVALID_FLAG', 'neverPickable', 'sometimes'],
+      ['FSP_ERR_INVALID_FLAG', 'pickupNotices', 'loud'],
+    ]);
+    const set = validateUserInput({ user: '100@pbx.test', neverPickable: 'yes', pickupNotices: 'off' });
+    expect(set.ok && [set.preferences.neverPickable, set.preferences.pickupNotices]).toEqual([true, false]);
+    // Omitted: unchanged, and by default pickable with notices.
+    const untouched = validateUserInput({ user: '100@pbx.test', callGroups: 'Sales' });
+    expect(untouched.ok && [untouched.preferences.neverPickable, untouched.preferences.pickupNotices]).toEqual([false, true]);
+  });
+
+  it('keeps the pickup groups in the order they were entered (88* searches them so)', () => {
+    const result = validateUserInput({ user: '100@pbx.test', pickupGroups: 'Zeta, Alpha,Mid,Alpha' });
+    expect(result.ok && result.preferences.pickupGroups).toEqual(['Zeta', 'Alpha', 'Mid']);
+  });
+
   it('uses the messages of the error classes, so every front end says the same', () => {
     const result = validateUserInput({ user: '100@pbx.test', callGroups: 'cg_x' });
     const parsed = parseGroupField('cg_x', 'call');

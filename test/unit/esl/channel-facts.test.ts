@@ -45,11 +45,15 @@ describe('channelFactOf on real FreeSWITCH captures', () => {
     expect(ringingAfter(facts).size).toBe(0);
   });
 
-  it('gives no fact for a picker’s own channel: pickup requests arrive on the socket, not as events (captures 14, 16a)', () => {
+  it('gives no leg fact for a picker’s own channel, only who placed it: pickup requests arrive on the socket (captures 14, 16a)', () => {
     for (const name of ['14-park-pickup-sendmsg-intercept.node1.event-plain.txt', '16a-sync-socket-decision-rpc.node1.inbound-event-plain-ALL.txt']) {
       const pickerEvents = captureEvents(name).filter((e) => e.headers['Caller-Destination-Number'] === '88sales');
       expect(pickerEvents.length).toBeGreaterThan(5);
-      expect(pickerEvents.flatMap((e) => channelFactOf(e) ?? [])).toEqual([]);
+      // The picker is a phone authenticated as user 100: its call is its own, and its hangup forgets that.
+      expect(pickerEvents.flatMap((e) => channelFactOf(e) ?? []).map((fact) => fact.kind === 'call-ended' ? [fact.kind, fact.domain] : [fact.kind, 'extension' in fact && fact.extension])).toEqual([
+        ['caller-authenticated', '100'],
+        ['call-ended', undefined],
+      ]);
     }
   });
 
