@@ -6,6 +6,7 @@ import { channelFactOf, CONTROLLER_EVENTS } from './esl/channel-facts.ts';
 import { fetchRingingLegs } from './esl/channel-snapshot.ts';
 import { CallerLegGuard } from './esl/caller-leg-guard.ts';
 import { EslClient } from './esl/client.ts';
+import { EslCommandError } from './esl/errors.ts';
 import type { EslEvent } from './esl/event.ts';
 import { isDroppedCaller } from './esl/intercept-race.ts';
 import { ChannelWatches } from './pickup/channel-watches.ts';
@@ -17,6 +18,9 @@ import type { RedisHealth } from './store/redis-connection.ts';
 import type { Metrics } from './telemetry/metrics.ts';
 import { RingingTracker } from './tracker/ringing-tracker.ts';
 
+
+/** A Core-UUID as FreeSWITCH prints it. */
+const CORE_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** How often a served node's heartbeat is refreshed (it lives NodeRegistry's aliveForMs, 8 s). */
 export const HEARTBEAT_INTERVAL_MS = 2_000;
 
@@ -132,8 +136,11 @@ export class NodeRuntime implements PickerNode {
 
   private async onConnected(): Promise<void> {
     try {
-      // Known as soon as the switch says it: pickup sockets are matched to this node by it, Redis or not.
-      this.currentCoreUuid = (await this.esl.api('global_getvar core_uuid')).trim();
+      // Known as soon as the switch says it: pickup sockets are matched to this node by it, Redis or not. Anything
+      // but a uuid is not the answer (a stream that lost its framing): taken for one, it would read as a restart.
+      const coreUuid = (await this.esl.api('global_getvar core_uuid')).trim();
+      if (!CORE_UUID.test(coreUuid)) throw new EslCommandError('global_getvar core_uuid', `not a uuid: ${JSON.stringify(coreUuid.slice(0, 60))}`);
+      this.currentCoreUuid = coreUuid;
       this.registeredCoreUuid = undefined;
     } catch (error) {
       this.log.warn({ reason: reasonOf(error) }, 'could not read the switch’s Core-UUID; it is read again on the next connect');

@@ -9,6 +9,9 @@ export interface EslFrame {
 /** Larger than any real reply (`show channels as json` of ~10k channels is ~20 MB) yet bounded. */
 export const MAX_FRAME_BODY_BYTES = 256 * 1024 * 1024;
 
+/** 500 times the largest header block FreeSWITCH writes (a connect reply with a channel's data, ~30 KB). */
+export const MAX_HEADER_BLOCK_BYTES = 16 * 1024 * 1024;
+
 const HEADER_END = Buffer.from('\n\n');
 
 /**
@@ -68,12 +71,14 @@ export class FrameParser {
       return undefined;
     }
     const end = data.indexOf(HEADER_END, Math.max(0, this.searchFrom - 1));
-    if (end === -1) {
+    if (end === -1 || end > MAX_HEADER_BLOCK_BYTES) {
+      if (data.length > MAX_HEADER_BLOCK_BYTES) throw new EslProtocolError(`a header block longer than ${MAX_HEADER_BLOCK_BYTES} bytes`);
       this.searchFrom = data.length;
       return 'need-more';
     }
     const headers = parseHeaderBlock(data.toString('utf8', 0, end), (value) => value);
     this.consume(end + 2);
+    checkFraming(headers);
     const lengthText = headers['Content-Length'];
     if (lengthText === undefined) return { headers, body: '' };
     if (!/^\d{1,10}$/.test(lengthText) || Number(lengthText) > MAX_FRAME_BODY_BYTES) {
@@ -92,6 +97,17 @@ export class FrameParser {
     this.bodyLength = 0;
     return { headers, body };
   }
+}
+
+/**
+ * Every frame FreeSWITCH writes names its Content-Type, and an event always has a body. A header block without
+ * them is the middle of something else: the stream lost its framing (a Content-Length that lied), and reading on
+ * would misread every frame after it, so the connection must be reset.
+ */
+function checkFraming(headers: Readonly<Record<string, string>>): void {
+  const type = headers['Content-Type'];
+  if (type === undefined) throw new EslProtocolError('a frame without Content-Type: framing lost');
+  if (type.startsWith('text/event-') && headers['Content-Length'] === undefined) throw new EslProtocolError(`a ${type} frame without Content-Length: framing lost`);
 }
 
 /**

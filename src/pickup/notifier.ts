@@ -3,6 +3,7 @@ import { messageDelayOf } from '../domain/group-notices.ts';
 import { pickupNoticeText } from '../domain/notification.ts';
 import { reasonOf } from '../logger.ts';
 import type { EslClient } from '../esl/client.ts';
+import { escapeSeparatedField } from '../esl/separated-field.ts';
 import type { CallStore } from '../store/call-store.ts';
 import type { GroupSettingsStore } from '../store/group-settings-store.ts';
 import type { PreferenceStore } from '../store/preference-store.ts';
@@ -87,7 +88,8 @@ export class PickupNotifier {
     let sent = 0;
     for (const { extension } of users) {
       // The fifth field: text/plain (the chat API's default is text/html, which some phones do not show).
-      if (await this.chat(`sip|${from}|${this.settings.chatProfile}/${extension}@${call.domain}|${text}|text/plain`)) sent++;
+      const fields = ['sip', from, `${this.settings.chatProfile}/${extension}@${call.domain}`, text, 'text/plain'];
+      if (await this.chat(fields.map((field) => escapeSeparatedField(field, '|')).join('|'))) sent++;
     }
     if (sent > 0) this.noticesSent.inc(sent);
     this.log.info({ callUuid: call.callUuid, domain: call.domain, group, users: users.length, sent }, 'pickup notice sent');

@@ -3,6 +3,7 @@ import type { RedisConnection } from './redis-connection.ts';
 import { EMPTY_PREFERENCES, type UserPreferences } from '../domain/preferences.ts';
 import type { UserRef } from '../domain/users.ts';
 import type { Keys } from './keys.ts';
+import { runScript } from './scripts.ts';
 
 /** One user's preferences, for writing. */
 export interface UserPreferencesEntry {
@@ -91,6 +92,9 @@ export class PreferenceStore {
       const failed = results?.find(([error]) => error);
       if (!results || failed) throw failed?.[0] ?? new Error('preferences transaction aborted');
       await this.redis.sadd(this.keys.domains(), domain);
+      // Calls ringing these users now are offered under their new groups at once (after Redis came back empty and
+      // the users were imported again, the calls resynced meanwhile had none).
+      await runScript(this.redis, 'regroupUsers', [this.keys.domainBase(domain)], domainEntries.map((entry) => entry.user.extension));
       const change: PreferenceChange = { domain, extensions: domainEntries.map((entry) => entry.user.extension) };
       await this.redis.publish(this.keys.preferenceChanges(), JSON.stringify(change));
     }

@@ -3,10 +3,10 @@ import type { RedisConnection } from './redis-connection.ts';
 import packageJson from '../../package.json' with { type: 'json' };
 
 /** The Lua scripts, one file each under lua/, named `<command>-<number of keys>.lua` (`-n`: any number). */
-export const SCRIPT_NAMES = ['ringLeg', 'stopLeg', 'endCall', 'claimCall', 'releaseCall', 'offlineCall', 'setGroupNotices'] as const;
+export const SCRIPT_NAMES = ['ringLeg', 'stopLeg', 'endCall', 'claimCall', 'releaseCall', 'offlineCall', 'setGroupNotices', 'regroupUsers'] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 
-const SCRIPT_KEYS: Record<ScriptName, number | 'n'> = { ringLeg: 2, stopLeg: 2, endCall: 2, claimCall: 'n', releaseCall: 2, offlineCall: 2, setGroupNotices: 2 };
+const SCRIPT_KEYS: Record<ScriptName, number | 'n'> = { ringLeg: 2, stopLeg: 2, endCall: 2, claimCall: 'n', releaseCall: 2, offlineCall: 2, setGroupNotices: 2, regroupUsers: 1 };
 const LUA_DIR = new URL('./lua/', import.meta.url);
 const INCLUDE = /^--@include (\w+)$/m;
 

@@ -49,6 +49,11 @@ export class ControllerProcess {
   waitForLog(predicate: (line: LogLine) => boolean, timeoutMs = 5_000): Promise<LogLine> {
     const seen = this.logs.find(predicate);
     if (seen) return Promise.resolve(seen);
+    return this.nextLog(predicate, timeoutMs);
+  }
+
+  /** Resolves with the next log line from now on that matches (each line is tested once: cheap on long runs). */
+  nextLog(predicate: (line: LogLine) => boolean, timeoutMs = 5_000): Promise<LogLine> {
     return new Promise((resolve, reject) => {
       const waiter = {
         predicate,

@@ -69,6 +69,24 @@ describe.each(topologies())('CallStore against $name', ({ connect, teardown }) =
     expect(await calls.pickableInGroup(DOMAIN, 'support')).toEqual([callUuid]);
   });
 
+  it('offers a ringing call under its users’ new groups as soon as their preferences change (an import after Redis came back empty)', async () => {
+    const ringing = randomUUID();
+    const claimed = randomUUID();
+    await calls.addRingingLeg(leg(ringing, '203'));
+    await calls.addRingingLeg(leg(claimed, '203'));
+    expect(await calls.pickableInGroup(DOMAIN, 'marketing')).toEqual([]);
+    expect((await claimOne(calls, DOMAIN, { extension: '203' }, 'picker-1', 'oldest', 0, NONE_DEAD, { tried: [ringing] }))?.callUuid).toBe(claimed);
+    const ttlBefore = await redis.ttl(keys.call(DOMAIN, ringing));
+    await preferences.setMany([{ user: { extension: '203', domain: DOMAIN }, preferences: { ...EMPTY_PREFERENCES, callGroups: ['marketing'] } }]);
+    // The ringing one is offered at once, keeping its lifetime; the claimed one stays with its picker.
+    expect(await calls.pickableInGroup(DOMAIN, 'marketing')).toEqual([ringing]);
+    expect(await redis.ttl(keys.groupIndex(DOMAIN, 'marketing'))).toBeGreaterThan(0);
+    expect(await redis.ttl(keys.call(DOMAIN, ringing))).toBeLessThanOrEqual(ttlBefore);
+    await preferences.setMany([{ user: { extension: '203', domain: DOMAIN }, preferences: { ...EMPTY_PREFERENCES, callGroups: ['support'] } }]);
+    expect(await calls.pickableInGroup(DOMAIN, 'marketing')).toEqual([]);
+    expect(await calls.pickableInGroup(DOMAIN, 'support')).toEqual([ringing]);
+  });
+
   it('drops a group when the only leg that brought it stops ringing, and the call with its last leg', async () => {
     const callUuid = randomUUID();
     const a = leg(callUuid, '200');

@@ -285,14 +285,14 @@ export function applicationHeaders(running: RunningApp, complete: boolean): Head
 }
 
 /** What tests and the e2e harness can see of a channel. */
-export interface ChannelSnapshot {
+/** A channel's observable state without its variables: cheap enough to poll for thousands of channels. */
+export interface ChannelState {
   readonly uuid: string;
   readonly name: string;
   readonly direction: 'inbound' | 'outbound';
   readonly state: ChannelStateName;
   readonly callState: CallState;
   readonly answerState: AnswerState;
-  readonly variables: Readonly<Record<string, string>>;
   readonly otherLegUuid: string | undefined;
   readonly bridgedTo: string | undefined;
   readonly parked: boolean;
@@ -301,8 +301,12 @@ export interface ChannelSnapshot {
   readonly times: Readonly<ChannelTimes>;
 }
 
-/** A frozen copy of a channel's observable state. */
-export function snapshotOf(channel: Channel): ChannelSnapshot {
+export interface ChannelSnapshot extends ChannelState {
+  readonly variables: Readonly<Record<string, string>>;
+}
+
+/** A frozen copy of a channel's state, variables left out. */
+export function stateOf(channel: Channel): ChannelState {
   return Object.freeze({
     uuid: channel.uuid,
     name: channel.name,
@@ -310,11 +314,15 @@ export function snapshotOf(channel: Channel): ChannelSnapshot {
     state: channel.state,
     callState: channel.callState,
     answerState: channel.answerState,
-    variables: Object.freeze(Object.fromEntries(channel.variables)),
     otherLegUuid: channel.other?.channel.uuid,
     bridgedTo: channel.bridge?.peer.uuid,
     parked: channel.parked,
     hangupCause: channel.hangupCause,
     times: Object.freeze({ ...channel.times }),
   });
+}
+
+/** A frozen copy of a channel's observable state. */
+export function snapshotOf(channel: Channel): ChannelSnapshot {
+  return Object.freeze({ ...stateOf(channel), variables: Object.freeze(Object.fromEntries(channel.variables)) });
 }

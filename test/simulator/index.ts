@@ -5,7 +5,7 @@ export type { DialPickupOptions, EnqueueMemberOptions, PlaceCallOptions, PlacedC
 export type { CallCenterAgent, CallCenterQueue, QueueStrategy } from './callcenter.ts';
 export type { BlfNotify, BlfSubscribeOptions } from './blf-presence.ts';
 export type { DeliveredMessage } from './sip-messaging.ts';
-export type { ChannelSnapshot, ChannelTimes } from './channel.ts';
+export type { ChannelSnapshot, ChannelState, ChannelTimes } from './channel.ts';
 export type { ReceivedCommand } from './command-reader.ts';
 export type { Dialplan, DialplanAction, DialplanCondition, DialplanExtension } from './dialplan.ts';
 export { parseDialplanXml } from './dialplan-xml.ts';

@@ -10,8 +10,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { BlfPresence, type BlfNotify, type BlfSubscribeOptions } from './blf-presence.ts';
 import type { CallCenterQueue, QueueStrategy } from './callcenter.ts';
-import type { AppCall, Channel, ChannelSnapshot } from './channel.ts';
-import { setVariables, snapshotOf } from './channel.ts';
+import type { AppCall, Channel, ChannelSnapshot, ChannelState } from './channel.ts';
+import { setVariables, snapshotOf, stateOf } from './channel.ts';
 import { uuidBridge } from './bridging.ts';
 import type { ReceivedCommand } from './command-reader.ts';
 import { ClusterProfile, CLUSTER_PROFILE, PICKUP_CLUSTER_CONTEXT } from './cluster-profile.ts';
@@ -22,7 +22,7 @@ import { Directory, type DirectoryUser } from './directory.ts';
 import { ChannelStateError, NoSuchChannelError, SimulatorTimeoutError } from './errors.ts';
 import { floodEvent } from './flood.ts';
 import { createLoopbackPair, createSipInbound } from './leg-factory.ts';
-import { EventStamper, nowMicros, type SimEvent } from './sim-event.ts';
+import { EventStamper, eventHeader, nowMicros, type SimEvent } from './sim-event.ts';
 import { SipMessaging, type DeliveredMessage } from './sip-messaging.ts';
 import type { SipNetwork } from './sip-network.ts';
 import { SwitchCore } from './switch-core.ts';
@@ -159,6 +159,9 @@ const DEFAULTS = {
   socketFirstCommandTimeoutMs: 25_000,
 } as const;
 
+/** The headers that name the call an event is about: the channel itself, its originator, its call. */
+const CALL_HEADERS = ['Unique-ID', 'Other-Leg-Unique-ID', 'Channel-Call-UUID'] as const;
+
 /** A simulated FreeSWITCH node. */
 export class FreeSwitchSimulator {
   readonly switchname: string;
@@ -178,6 +181,8 @@ export class FreeSwitchSimulator {
   private readonly server: Server;
   private readonly connections = new Set<EslConnection>();
   private readonly changeListeners = new Set<() => void>();
+  /** Waits that depend on one call only: checked on that call's events (thousands of calls placed at once stay linear). */
+  private readonly callListeners = new Map<string, Set<() => void>>();
   private core: SwitchCore;
   private stamper: EventStamper;
   private acceptingConnections = true;
@@ -339,6 +344,7 @@ export class FreeSwitchSimulator {
       },
       'every target of the call to ring and the caller to hear it',
       5_000,
+      aLeg.uuid,
     );
     return { aLeg: aLeg.uuid, bLegs: bLegs.map((leg) => leg.uuid), ...(callerLeg ? { callerLeg } : {}) };
   }
@@ -543,6 +549,17 @@ export class FreeSwitchSimulator {
     return channel && snapshotOf(channel);
   }
 
+  /** A channel's state without its variables (cheap to poll), live or ended. */
+  channelState(uuid: string): ChannelState | undefined {
+    const channel = this.core.findAny(uuid);
+    return channel && stateOf(channel);
+  }
+
+  /** How many channels are up. */
+  liveChannelCount(): number {
+    return this.core.liveChannels().length;
+  }
+
   /** Live channels, oldest first. */
   liveChannels(): ChannelSnapshot[] {
     return this.core.liveChannels().map(snapshotOf);
@@ -589,7 +606,7 @@ export class FreeSwitchSimulator {
         this.publish(event);
         this.presence.observe(event, this.core);
         this.messaging.observe(event);
-        this.notifyChange();
+        this.notifyChange(event);
       },
       parkTickMs: this.settings.parkTickMs,
       ringDelayMs: this.settings.ringDelayMs,
@@ -671,12 +688,18 @@ export class FreeSwitchSimulator {
     return channel;
   }
 
-  private notifyChange(): void {
+  /** Re-checks the waits: every general one, and those of the calls the event is about (all of them without an event). */
+  private notifyChange(event?: SimEvent): void {
     for (const listener of [...this.changeListeners]) listener();
+    const calls = event ? CALL_HEADERS.flatMap((name) => eventHeader(event, name) ?? []) : [...this.callListeners.keys()];
+    for (const call of new Set(calls)) for (const listener of [...(this.callListeners.get(call) ?? [])]) listener();
   }
 
-  /** Resolves with the first non-undefined value of `probe`, re-checked after every event. */
-  private waitUntil<T>(probe: () => T | undefined, what: string, timeoutMs: number): Promise<T> {
+  /**
+   * Resolves with the first non-undefined value of `probe`, re-checked after every event — or, with `callUuid`, after
+   * every event of that call (its own, and its legs': Other-Leg-Unique-ID or Channel-Call-UUID name it).
+   */
+  private waitUntil<T>(probe: () => T | undefined, what: string, timeoutMs: number, callUuid?: string): Promise<T> {
     return new Promise((resolve, reject) => {
       const check = (): void => {
         const value = probe();
@@ -690,9 +713,15 @@ export class FreeSwitchSimulator {
       }, timeoutMs);
       const cleanup = (): void => {
         clearTimeout(timer);
-        this.changeListeners.delete(check);
+        if (callUuid === undefined) this.changeListeners.delete(check);
+        else {
+          const listeners = this.callListeners.get(callUuid);
+          listeners?.delete(check);
+          if (listeners?.size === 0) this.callListeners.delete(callUuid);
+        }
       };
-      this.changeListeners.add(check);
+      if (callUuid === undefined) this.changeListeners.add(check);
+      else this.callListeners.set(callUuid, (this.callListeners.get(callUuid) ?? new Set()).add(check));
       check();
     });
   }

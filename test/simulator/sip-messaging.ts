@@ -7,6 +7,7 @@
  * profile name and nothing is sent. SEND_MESSAGE (with `profile:`) reaches registered phones only,
  * From = the target user.
  */
+import { separateString } from './separate-string.ts';
 import { eventHeader, type SimEvent } from './sim-event.ts';
 import type { SwitchCore } from './switch-core.ts';
 import type { Header } from './wire.ts';
@@ -61,7 +62,7 @@ export class SipMessaging {
 
   /** `api chat`: the reply text (no trailing newline), after the MESSAGE event with its delivery result. */
   chat(core: SwitchCore, argument: string): string {
-    const fields = argument.split('|');
+    const fields = separateString(argument, '|', 5);
     if (fields.length < 4) return 'Invalid';
     const [proto = '', from = '', to = '', text = '', type] = fields;
     const code = proto === 'sip' ? this.send(to, from, text) : undefined;

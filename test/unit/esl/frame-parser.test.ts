@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeEvent, isEventFrame } from '../../../src/esl/event.ts';
 import { EslProtocolError } from '../../../src/esl/errors.ts';
-import { type EslFrame, FrameParser, safeUrlDecode } from '../../../src/esl/frame-parser.ts';
+import { type EslFrame, FrameParser, MAX_HEADER_BLOCK_BYTES, safeUrlDecode } from '../../../src/esl/frame-parser.ts';
 import { captureBytes } from '../../helpers/captures.ts';
 
 function parseAll(chunks: Buffer[]): EslFrame[] {
@@ -70,7 +70,32 @@ describe('FrameParser', () => {
 
   it('refuses a Content-Length that is not a number, with a named error', () => {
     expect(() => parseAll([Buffer.from('Content-Type: api/response\nContent-Length: 12abc\n\nxx')])).toThrow(EslProtocolError);
-    expect(() => parseAll([Buffer.from('Content-Length: -5\n\n')])).toThrow(/invalid Content-Length/);
+    expect(() => parseAll([Buffer.from('Content-Type: api/response\nContent-Length: -5\n\n')])).toThrow(/invalid Content-Length/);
+  });
+
+  it('resets on a header block that is not a frame: framing was lost (a Content-Length that lied)', () => {
+    const event = '{"Event-Name":"HEARTBEAT"}';
+    // One byte too many: the next frame's "C" is eaten, its header block reads "ontent-Length": no body for an event.
+    const lied = `Content-Length: ${event.length + 1}\nContent-Type: text/event-json\n\n${event}Content-Length: ${event.length}\nContent-Type: text/event-json\n\n${event}`;
+    expect(() => parseAll([Buffer.from(lied)])).toThrow(/text\/event-json frame without Content-Length: framing lost/);
+    // One byte too few: the body's last byte starts the next header block, which names no Content-Type.
+    const short = `Content-Length: 3\nContent-Type: api/response\n\n+OK\nReply-Text: x\n\n`;
+    expect(() => parseAll([Buffer.from(short)])).toThrow(/without Content-Type: framing lost/);
+  });
+
+  it('refuses a header block longer than 16 MiB instead of buffering it', () => {
+    const parser = new FrameParser();
+    const chunk = Buffer.alloc(1024 * 1024, 'A');
+    let thrown: unknown;
+    for (let i = 0; i < 17 && thrown === undefined; i++) {
+      try {
+        parser.push(chunk);
+      } catch (error) {
+        thrown = error;
+      }
+    }
+    expect(thrown).toBeInstanceOf(EslProtocolError);
+    expect(parser.bufferedBytes).toBeLessThanOrEqual(MAX_HEADER_BLOCK_BYTES + chunk.length);
   });
 
   it('holds only the unfinished frame in its buffer', () => {
