@@ -20,7 +20,9 @@ export function createRedis(target: RedisTarget, retry = true): RedisConnection 
     connectTimeout: 5_000,
     commandTimeout: 5_000,
     lazyConnect: true,
-    retryStrategy: retry ? (attempt) => Math.min(100 * 2 ** attempt, 5_000) : () => null,
+    // At most a second between attempts: a Redis that comes back is used (and the calls resynced) within a second.
+    // An attempt on a Redis that is down is one refused TCP connect.
+    retryStrategy: retry ? (attempt) => Math.min(100 * 2 ** attempt, 1_000) : () => null,
   };
   let redis: RedisConnection;
   switch (target.kind) {

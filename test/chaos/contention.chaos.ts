@@ -1,9 +1,9 @@
 /**
  * Issue 12, item 4: 10,000 pickups racing over 4 controllers (2 per node) and 2 simulated nodes, on a single Redis and
  * on a 3-master Redis Cluster — test/e2e/cluster-race.test.ts (400 pickups) scaled up in waves: each wave rings
- * `CALLS` calls of one group and sends twice as many pickers at once, half on each node, the node's controller list
- * rotated so that both of its controllers take requests. Every call must be picked exactly once, every request
- * answered (picked, or nothing-to-pick), and nothing left in Redis.
+ * `CALLS` calls of one group and sends twice as many pickers in four quick bursts, half on each node, each node's
+ * controller list reversed from burst to burst so that all four controllers race. Every call must be picked exactly
+ * once, every request answered (picked, or nothing-to-pick), and nothing left in Redis.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ClusterBed, type ClusterNode, setClusterUsers, startClusterBed } from '../e2e/cluster-harness.ts';
@@ -53,15 +53,28 @@ async function ringCalls(bed: ClusterBed, domain: string): Promise<Array<{ node:
 async function wave(bed: ClusterBed, domain: string, outcomes: PickupOutcomes, orders: Map<ClusterNode, string[]>): Promise<WaveResult> {
   const calls = await ringCalls(bed, domain);
   const startedAt = performance.now();
-  const pickers = await Promise.all(
-    Array.from({ length: 2 * CALLS }, (_, i) => {
-      const node = bed.nodes[i % 2] as ClusterNode;
-      // The node tries its controllers in this order: alternate it, so that both take requests.
+  // Four bursts of a quarter of the pickers, each node's controller list in one order, then reversed, and again:
+  // FreeSWITCH reads the list when the picker's channel runs the socket application, so all four controllers take
+  // requests and claim from the same calls; the first two bursts are enough for every call.
+  const burst = async (reversed: boolean): Promise<Array<{ node: ClusterNode; uuid: string }>> => {
+    for (const node of bed.nodes) {
       const order = orders.get(node) as string[];
-      node.sim.setGlobal('fs_pickup_controllers', (i >> 1) % 2 === 0 ? order.join('|') : [...order].reverse().join('|'));
-      return node.sim.dialPickup({ extension: '100', domain, dialled: '88sales' }).then((uuid) => ({ node, uuid }));
-    }),
-  );
+      node.sim.setGlobal('fs_pickup_controllers', (reversed ? [...order].reverse() : order).join('|'));
+    }
+    const seen = new Map(bed.nodes.map((node) => [node, node.sim.commands.length]));
+    const dialled = await Promise.all(Array.from({ length: CALLS / 2 }, (_, i) => bed.nodes[i % 2] as ClusterNode).map((node) => node.sim.dialPickup({ extension: '100', domain, dialled: '88sales' }).then((uuid) => ({ node, uuid }))));
+    // Until every picker of this burst has connected to a controller (it read the list), before the list changes.
+    const waiting = new Set(dialled.map((p) => p.uuid));
+    for (const deadline = performance.now() + 10_000; waiting.size > 0 && performance.now() < deadline; await sleep(5)) {
+      for (const node of bed.nodes) {
+        for (const command of node.sim.commands.slice(seen.get(node))) if (command.session) waiting.delete(command.session);
+        seen.set(node, node.sim.commands.length);
+      }
+    }
+    return dialled;
+  };
+  const pickers: Array<{ node: ClusterNode; uuid: string }> = [];
+  for (const reversed of [false, true, false, true]) pickers.push(...(await burst(reversed)));
   const unanswered = await outcomes.waitFor(pickers.map((p) => p.uuid), 60_000);
   const ms = performance.now() - startedAt;
   const finals = pickers.map((p) => outcomes.of(p.uuid));
@@ -118,6 +131,8 @@ describe.each(['a single Redis', 'a 3-master Redis Cluster'])('contention on %s:
       [`${topology}: wave (all pickers answered) p50 / max`]: measured(Math.round(percentile(waves.map((w) => w.ms), 50) ?? 0), 'ms', `max ${Math.round(Math.max(...waves.map((w) => w.ms)))} ms`),
       [`${topology}: whole run`]: measured(Math.round(seconds), 's', `${Math.round(sum(() => 2 * CALLS) / seconds)} pickups/s including ringing the calls`),
     });
+    // All four controllers raced: each picked calls.
+    expect(perController.every((picks) => picks > 0), `picks per controller ${perController.join(' / ')}`).toBe(true);
     for (const [i, w] of waves.entries()) {
       expect({ wave: i, duplicates: w.duplicates, unanswered: w.unanswered.slice(0, 5), answeredTwice: w.answeredTwice.slice(0, 5), other: w.other }).toEqual({ wave: i, duplicates: 0, unanswered: [], answeredTwice: [], other: [] });
       expect({ wave: i, picked: w.picked, nothing: w.nothing }).toEqual({ wave: i, picked: CALLS, nothing: CALLS });

@@ -328,7 +328,7 @@ afterAll(async () => {
     const indexed = steadyLags.flatMap((lag) => (lag.lagMs === null ? [] : [lag.lagMs]));
     const total = (pick: (m: MemorySnapshot) => number, map: Map<ControllerProcess, MemorySnapshot>): number => Math.max(...[...map.values()].map(pick));
     Object.assign(figures, {
-      'new calls per second': { value: RATE, unit: 'calls/s', bar: `${RATE_ASKED} calls/s (issue)`, met: RATE >= RATE_ASKED, note: 'the rate run; see BENCHMARKS.md for why 80/s by default on 2 cores' },
+      'new calls per second': { value: RATE, unit: 'calls/s', bar: `${RATE_ASKED} calls/s (issue)`, met: RATE >= RATE_ASKED, note: 'the rate run; BENCHMARKS.md says why 80/s by default on 2 cores' },
       'calls placed': measured(run.traffic.counts.placed, 'calls', `${run.traffic.counts.placeFailures} could not be placed; ${run.traffic.counts.gaveUp} callers gave up after 30 s of ringing`),
       'event-to-Redis lag p50': measured(percentile(indexed, 50), 'ms', `${indexed.length} sampled ringing legs (1 call in 5), Redis restart window left out`),
       'event-to-Redis lag p99': measured(percentile(indexed, 99), 'ms'),
