@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminApi, API_PREFIX } from '../../src/http/api/admin-api.ts';
 import type { PickupRecord } from '../../src/store/pickup-records.ts';
+import { pickupRecord } from '../helpers/pickup-record.ts';
 import { type ApiBed, AUTH, startApiBed } from './api-app.ts';
 
 let bed: ApiBed;
@@ -18,28 +19,9 @@ beforeAll(async () => {
 
 afterAll(() => bed?.close());
 
+/** The records of these tests: a caller name with a quote and a line break. */
 function record(changes: Partial<PickupRecord> = {}): PickupRecord {
-  return {
-    at: Date.UTC(2025, 0, 15, 9, 30),
-    domain: 'records.test',
-    picker: '100',
-    pickerUuid: '0b7c1d2e-0000-4000-8000-000000000100',
-    pickerNode: 'node1',
-    form: 'group',
-    dialled: '88Sales',
-    target: 'Sales',
-    result: 'picked',
-    failure: '',
-    cause: '',
-    callUuid: 'c0ffee00-0000-4000-8000-000000000200',
-    callerNumber: '+4930123456',
-    callerName: 'Anna "A" Schmidt\r\n',
-    callNode: 'node1',
-    attempts: 1,
-    decisionMs: 1.25,
-    pickupMs: undefined,
-    ...changes,
-  };
+  return pickupRecord({ callerName: 'Anna "A" Schmidt\r\n', ...changes });
 }
 
 /** One server-sent event as the client parses it. */

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { type CliIo, runCli } from '../../src/admin/cli.ts';
 import { type PickupRecord, PickupRecordStore } from '../../src/store/pickup-records.ts';
+import { pickupRecord } from '../helpers/pickup-record.ts';
 import { testRedis } from '../helpers/redis-client.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -25,27 +26,7 @@ const AT = Date.UTC(2025, 0, 15, 9, 30, 0, 123);
 
 /** A same-node pickup of a Sales call, with `changes` over it. */
 function record(changes: Partial<PickupRecord> = {}): PickupRecord {
-  return {
-    at: AT,
-    domain: 'history.test',
-    picker: '100',
-    pickerUuid: '0b7c1d2e-0000-4000-8000-000000000100',
-    pickerNode: 'node1',
-    form: 'group',
-    dialled: '88Sales',
-    target: 'Sales',
-    result: 'picked',
-    failure: '',
-    cause: '',
-    callUuid: 'c0ffee00-0000-4000-8000-000000000200',
-    callerNumber: '+4930123456',
-    callerName: 'Anna Schmidt',
-    callNode: 'node1',
-    attempts: 1,
-    decisionMs: 1.234,
-    pickupMs: 85.5,
-    ...changes,
-  };
+  return pickupRecord({ at: AT, domain: 'history.test', decisionMs: 1.234, pickupMs: 85.5, ...changes });
 }
 
 describe('pickupctl history', () => {

@@ -691,6 +691,7 @@ export class FreeSwitchSimulator {
   /** Re-checks the waits: every general one, and those of the calls the event is about (all of them without an event). */
   private notifyChange(event?: SimEvent): void {
     for (const listener of [...this.changeListeners]) listener();
+    if (this.callListeners.size === 0) return;
     const calls = event ? CALL_HEADERS.flatMap((name) => eventHeader(event, name) ?? []) : [...this.callListeners.keys()];
     for (const call of new Set(calls)) for (const listener of [...(this.callListeners.get(call) ?? [])]) listener();
   }

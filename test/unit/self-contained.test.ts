@@ -1,7 +1,7 @@
 /**
  * A clone anywhere must build, test, bench and run: nothing the project ships may read a path outside
- * the repository (the development machines keep reference material beside it, in ../shared, which no
- * user, packager or fork has).
+ * the repository (the development machines keep reference material beside it, which no user, packager
+ * or fork has).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -58,12 +58,12 @@ describe('the repository is self-contained', () => {
 
   it('catches the forms that would break a clone elsewhere', () => {
     const base = join(ROOT, 'test/helpers');
-    expect(pathsOutside("new URL('../../../shared/freeswitch-captures/', import.meta.url)", base, ROOT)).toEqual([
-      '../../../shared/freeswitch-captures/',
+    expect(pathsOutside("new URL('../../../reference/freeswitch-captures/', import.meta.url)", base, ROOT)).toEqual([
+      '../../../reference/freeswitch-captures/',
     ]);
     expect(pathsOutside('see shared/freeswitch-captures/README.md', base, ROOT)).toEqual(['shared/freeswitch-captures/README.md']);
     expect(pathsOutside('cd ../../.. && ls', base, ROOT)).toEqual(['../../..']);
-    expect(pathsOutside('const dir = "/work/shared/notes";', base, ROOT)).toEqual(['/work/shared/notes']);
+    expect(pathsOutside('const dir = "/work/reference/notes";', base, ROOT)).toEqual(['/work/reference/notes']);
     expect(pathsOutside("import { x } from '../../src/domain/groups.ts';", base, ROOT)).toEqual([]);
     expect(pathsOutside("new URL('../fixtures/freeswitch-captures/', import.meta.url)", base, ROOT)).toEqual([]);
   });
